@@ -1,0 +1,34 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // The dashboard runs in a sandboxed renderer and in a plain browser: it may only talk to
+    // its bridge, never to Node or Electron.
+    files: ['src/renderer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer talks only to its bridge.' },
+            { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks only to its bridge.' },
+          ],
+          paths: ['fs', 'path', 'os', 'child_process', 'net', 'http', 'events', 'crypto'],
+        },
+      ],
+    },
+  },
+);

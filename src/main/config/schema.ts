@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The configuration file of SPEC §4. Every key is optional; unknown keys are refused
+ * (strict objects) so that a typo is a start-up error naming the key, not a silent default.
+ */
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1);
+
+const tlsSchema = z.union([
+  z.strictObject({ pfx: z.string().min(1), passphrase: z.string().optional() }),
+  z.strictObject({ cert: z.string().min(1), key: z.string().min(1), passphrase: z.string().optional() }),
+]);
+
+export const serverSchema = z.strictObject({
+  host: host.default('0.0.0.0'),
+  port: port.default(8081),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, 'must look like "/tapi-messenger"')
+    .default('/tapi-messenger'),
+  allowedOrigins: z.array(z.string().min(1)).min(1).default(['*']),
+  maxFrameBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(65536),
+  tls: tlsSchema.nullable().default(null),
+  /** What the server offers in CONNECTED's heart-beat header: [can send every, wants every] ms. */
+  heartbeatMs: z
+    .tuple([z.number().int().min(0), z.number().int().min(0)])
+    .default([10000, 10000]),
+  /** A socket that has not sent CONNECT by then is closed. */
+  connectTimeoutMs: z.number().int().min(100).default(60000),
+});
+
+export const tapiSchema = z.strictObject({
+  host: host.default('127.0.0.1'),
+  port: port.default(44444),
+  reconnectMs: z.number().int().min(50).default(3000),
+  keepaliveMs: z.number().int().min(0).default(0),
+});
+
+export const fileDirectorySchema = z.strictObject({
+  type: z.literal('file'),
+  file: z.string().min(1).default('directory.json'),
+});
+
+export const oracleDirectorySchema = z.strictObject({
+  type: z.literal('oracle'),
+  connectString: z.string().min(1),
+  user: z.string().min(1),
+  password: z.string().optional(),
+  query: z.string().min(1).optional(),
+  usersTable: z.string().min(1).default('APP_USERS'),
+  userColumn: z.string().min(1).default('USER_NAME'),
+  phoneColumn: z.string().min(1).default('PHONE'),
+  callerQuery: z.string().min(1).optional(),
+  callerTimeoutMs: z.number().int().min(1).default(300),
+  poolMin: z.number().int().min(0).default(0),
+  poolMax: z.number().int().min(1).default(4),
+  timeoutMs: z.number().int().min(1).default(5000),
+  cacheMs: z.number().int().min(0).default(60000),
+  negativeCacheMs: z.number().int().min(0).default(5000),
+});
+
+export const directorySchema = z.discriminatedUnion('type', [
+  fileDirectorySchema,
+  oracleDirectorySchema,
+]);
+
+export const dashboardSchema = z.strictObject({
+  host: host.default('127.0.0.1'),
+  port: port.default(8082),
+});
+
+export const logSchema = z.strictObject({
+  level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export const configSchema = z.strictObject({
+  server: serverSchema.default(() => serverSchema.parse({})),
+  tapi: tapiSchema.default(() => tapiSchema.parse({})),
+  directory: directorySchema.default(() => fileDirectorySchema.parse({ type: 'file' })),
+  dashboard: dashboardSchema.default(() => dashboardSchema.parse({})),
+  log: logSchema.default(() => logSchema.parse({})),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ServerConfig = Config['server'];
+export type TapiConfig = Config['tapi'];
+export type DirectoryConfig = Config['directory'];
+export type FileDirectoryConfig = z.infer<typeof fileDirectorySchema>;
+export type OracleDirectoryConfig = z.infer<typeof oracleDirectorySchema>;
+export type TlsConfig = z.infer<typeof tlsSchema>;

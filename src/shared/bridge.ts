@@ -1,0 +1,85 @@
+/**
+ * The one contract between the dashboard and its shell. The Electron preload and the
+ * headless dashboard server both implement `DashboardBridge`; the renderer sees nothing else.
+ * Only plain, JSON-serialisable data crosses it.
+ */
+
+export type LinkStatus = 'connecting' | 'connected' | 'disconnected';
+
+export interface LinkView {
+  host: string;
+  port: number;
+  status: LinkStatus;
+  /** When `status` last changed (ms since epoch). */
+  since: number;
+  lastError: string | null;
+  /** Connection attempts since the link was last connected. */
+  attempts: number;
+  /** Successful (re)connections since the agent started. */
+  reconnects: number;
+}
+
+export interface SessionView {
+  /** The STOMP session id (for SockJS, the session id of the transport URL). */
+  id: string;
+  apexSession: string | null;
+  user: string | null;
+  phone: string | null;
+  clientAddress: string;
+  /** websocket, xhr-streaming, xhr-polling, eventsource, … or `websocket (raw)`. */
+  transport: string;
+  connectedAt: number;
+}
+
+export interface PhoneView {
+  phone: string;
+  sessions: number;
+  /** Whether TapiServer has been told to LISTEN (true while the link is up and it has sessions). */
+  listening: boolean;
+}
+
+export interface CallView {
+  at: number;
+  extension: string;
+  caller: string;
+  name: string | null;
+  callId: string | null;
+  /** How many browser sessions got the screen-pop. */
+  reached: number;
+}
+
+export interface DirectoryView {
+  type: string;
+  health: 'ok' | 'degraded' | 'down';
+  source: string;
+  lastError: string | null;
+  since: number;
+}
+
+export interface Snapshot {
+  startedAt: number;
+  endpoint: string;
+  link: LinkView;
+  directory: DirectoryView;
+  sessions: SessionView[];
+  phones: PhoneView[];
+  /** Newest first. */
+  calls: CallView[];
+}
+
+/** Changes pushed after a snapshot; applying them in order keeps a snapshot current. */
+export type DashboardEvent =
+  | { type: 'link'; link: LinkView }
+  | { type: 'directory'; directory: DirectoryView }
+  | { type: 'session-opened'; session: SessionView }
+  | { type: 'session-updated'; session: SessionView }
+  | { type: 'session-closed'; id: string }
+  | { type: 'phones'; phones: PhoneView[] }
+  | { type: 'call'; call: CallView };
+
+export interface DashboardBridge {
+  snapshot(): Promise<Snapshot>;
+  /** Events arrive in batches (coalesced by the shell). Returns an unsubscribe function. */
+  onEvents(listener: (events: DashboardEvent[]) => void): () => void;
+  restartLink(): Promise<void>;
+}
