@@ -1,0 +1,114 @@
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/schema.js';
+import type { Logger } from './core/log.js';
+import { TypedEmitter } from './core/typed-emitter.js';
+import { CallRouter } from './core/call-router.js';
+import { TapiLink } from './tapi/tapi-link.js';
+import { StompGateway, type GatewayOptions } from './stomp/gateway.js';
+import { createDirectory } from './directory/create-directory.js';
+import type { Directory } from './directory/directory.js';
+import type { DashboardEvent, Snapshot } from '../shared/bridge.js';
+
+export interface AgentOptions {
+  config: Config;
+  logger: Logger;
+  /** Use this directory instead of the configured one (tests, --check-directory). */
+  directory?: Directory;
+  /** Extra files served by the STOMP port under `<path>-client/` (the demo page). */
+  extraAssets?: GatewayOptions['extraAssets'];
+}
+
+export interface AgentEvents {
+  /** Every change the dashboard shows, one event at a time (shells coalesce them). */
+  dashboard: [DashboardEvent];
+}
+
+/**
+ * The core, composed: directory, TapiServer link, call router and STOMP gateway. Plain Node;
+ * the headless CLI and the Electron shell both start one of these and show its events.
+ */
+export class Agent extends TypedEmitter<AgentEvents> {
+  readonly startedAt = Date.now();
+  #stopped = false;
+
+  private constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+    readonly directory: Directory,
+    readonly link: TapiLink,
+    readonly router: CallRouter,
+    readonly gateway: StompGateway,
+    /** Where browsers connect, e.g. `http://0.0.0.0:8081/tapi-messenger`. */
+    readonly endpoint: string,
+    readonly address: AddressInfo,
+  ) {
+    super();
+  }
+
+  static async start(options: AgentOptions): Promise<Agent> {
+    const { config, logger } = options;
+    const directory = options.directory ?? (await createDirectory(config.directory, logger));
+    const link = new TapiLink(config.tapi, logger);
+    const router = new CallRouter(directory, link, logger);
+    const gateway = new StompGateway({ server: config.server, extraAssets: options.extraAssets }, router, logger);
+    let address: AddressInfo;
+    try {
+      address = await gateway.listen();
+    } catch (error) {
+      await directory.close();
+      const e = error as NodeJS.ErrnoException;
+      const hint = e.code === 'EADDRINUSE' ? ` (port ${config.server.port} is in use: is another agent running?)` : '';
+      throw new Error(`cannot listen on ${config.server.host}:${config.server.port}: ${e.message}${hint}`, { cause: error });
+    }
+    const endpoint = `${gateway.scheme}://${config.server.host}:${address.port}${config.server.path}`;
+    const agent = new Agent(config, logger, directory, link, router, gateway, endpoint, address);
+    agent.#wire();
+    link.start();
+    return agent;
+  }
+
+  #wire(): void {
+    const { link, router, directory } = this;
+    link.on('connected', () => router.linkConnected());
+    link.on('message', (message) => router.linkMessage(message));
+    link.on('state', (state) => {
+      if (state.status !== 'connected') router.linkDisconnected();
+      this.emit('dashboard', { type: 'link', link: state });
+    });
+    directory.onStateChange((state) => this.emit('dashboard', { type: 'directory', directory: state }));
+    router.on('session-opened', (session) => this.emit('dashboard', { type: 'session-opened', session }));
+    router.on('session-updated', (session) => this.emit('dashboard', { type: 'session-updated', session }));
+    router.on('session-closed', (id) => this.emit('dashboard', { type: 'session-closed', id }));
+    router.on('phones', (phones) => this.emit('dashboard', { type: 'phones', phones }));
+    router.on('call', (call) => this.emit('dashboard', { type: 'call', call }));
+  }
+
+  snapshot(): Snapshot {
+    return {
+      startedAt: this.startedAt,
+      endpoint: this.endpoint,
+      link: this.link.state(),
+      directory: this.directory.state(),
+      sessions: this.router.sessions(),
+      phones: this.router.phones(),
+      calls: this.router.calls.list(),
+    };
+  }
+
+  restartLink(): void {
+    this.link.restart();
+  }
+
+  /**
+   * Clean shutdown (SPEC §5): UNLISTEN for every phone, every session closed, the link and the
+   * directory closed.
+   */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.router.unlistenAll();
+    await this.gateway.close();
+    await this.link.stop();
+    await this.directory.close();
+  }
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Config } from './config/schema.js';
+import { ConfigError, findAndLoadConfig, loadConfigFile } from './config/load-config.js';
+import { consoleLogger } from './core/log.js';
+import { createDirectory } from './directory/create-directory.js';
+import { Agent } from './agent.js';
+
+/**
+ * `tapi-messenger`: the headless shell (SPEC §5). Composes the core, prints where it listens
+ * and the TapiServer link state, and shuts down cleanly on SIGINT/SIGTERM.
+ */
+
+const USAGE = `usage:
+  tapi-messenger [--config FILE]              run the agent until SIGINT/SIGTERM
+  tapi-messenger --check-config FILE          validate a config file (exit 0 or 2)
+  tapi-messenger --check-directory SESSION [--config FILE]
+                                              print what an APEX session resolves to`;
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        'check-config': { type: 'string' },
+        'check-directory': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args['check-config'] !== undefined) return checkConfig(args['check-config']);
+  let loaded;
+  try {
+    loaded = findAndLoadConfig(args.config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  if (args['check-directory'] !== undefined) return checkDirectory(loaded.config, args['check-directory']);
+  return run(loaded.config, loaded.file);
+}
+
+function checkConfig(file: string): number {
+  try {
+    const { config } = loadConfigFile(file);
+    console.log(
+      `${file}: OK (STOMP on ${config.server.host}:${config.server.port}${config.server.path}, ` +
+        `TapiServer ${config.tapi.host}:${config.tapi.port}, directory ${config.directory.type})`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function checkDirectory(config: Config, session: string): Promise<number> {
+  const logger = consoleLogger('warn');
+  const directory = await createDirectory(config.directory, logger);
+  try {
+    const result = await directory.resolve(session);
+    const state = directory.state();
+    console.log(`directory: ${state.type} (${state.source}), health ${state.health}`);
+    switch (result.kind) {
+      case 'found':
+        console.log(`APEX session ${session} → user ${result.user}, phone ${result.phone}`);
+        return 0;
+      case 'no-phone':
+        console.log(`APEX session ${session} → user ${result.user}, who has no phone (NO_PHONE)`);
+        return 1;
+      case 'not-found':
+        console.log(`APEX session ${session} is not known (SESSION_NOT_FOUND)`);
+        return 1;
+      case 'unavailable':
+        console.log(`the directory could not answer (DIRECTORY_UNAVAILABLE): ${result.reason}`);
+        return 3;
+    }
+  } finally {
+    await directory.close();
+  }
+}
+
+async function run(config: Config, file: string | null): Promise<number> {
+  const logger = consoleLogger(config.log.level);
+  logger.info(file ? `configuration from ${file}` : 'no configuration file: using the defaults');
+  let agent: Agent;
+  try {
+    agent = await Agent.start({ config, logger });
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+  console.log(`Tapi Messenger listening on ${agent.endpoint}`);
+  const { tapi } = config;
+  console.log(`TapiServer link: ${agent.link.state().status} to ${tapi.host}:${tapi.port} (retry every ${tapi.reconnectMs} ms)`);
+  let shown = agent.link.state().status;
+  agent.link.on('state', (state) => {
+    if (state.status === shown) return;
+    shown = state.status;
+    console.log(`TapiServer link: ${state.status}${state.lastError ? ` (${state.lastError})` : ''}`);
+  });
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`${signal}: closing every session and the TapiServer link`);
+      agent.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** True when this file is the program (`node dist/main/cli.js`, or the `tapi-messenger` bin link). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,280 @@
+import type { Logger } from './log.js';
+import { TypedEmitter } from './typed-emitter.js';
+import type { ClientApplication, ClientSession } from './client-session.js';
+import type { Directory, Resolution } from '../directory/directory.js';
+import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
+import { SessionRegistry, type LinkEffects } from './session-registry.js';
+import { CallLog } from './call-log.js';
+import { normaliseNumber } from './number-rules.js';
+import {
+  apexSessionSchema,
+  dialRequestSchema,
+  parseJsonBody,
+  type ErrorCode,
+  type ListenRefusal,
+  type ListenReply,
+} from './payloads.js';
+import {
+  CALL_DESTINATION,
+  ERRORS_DESTINATION,
+  LISTEN_DESTINATION,
+  LISTEN_REPLY_DESTINATION,
+  incomingCallDestinations,
+} from './destinations.js';
+import type { CallView, PhoneView, SessionView } from '../../shared/bridge.js';
+
+/** What the router needs of the TapiServer link. */
+export interface LinkPort {
+  readonly isConnected: boolean;
+  /** Returns false when the link is down; nothing is queued. */
+  send(command: TapiCommand): boolean;
+}
+
+export interface RouterEvents {
+  'session-opened': [SessionView];
+  'session-updated': [SessionView];
+  'session-closed': [string];
+  phones: [PhoneView[]];
+  call: [CallView];
+  /** A screen-pop MESSAGE went out; `latencyMs` from the INCOMING line to the write. */
+  delivered: [{ frames: number; latencyMs: number }];
+  dial: [{ outcome: 'sent' | ErrorCode }];
+  listen: [{ outcome: 'listening' | ListenRefusal }];
+}
+
+interface OpenSession {
+  session: ClientSession;
+  /** Incremented by every listen: a slower, older answer must not overwrite a newer one. */
+  listenSeq: number;
+}
+
+const REFUSAL: Record<Exclude<Resolution['kind'], 'found'>, ListenRefusal> = {
+  'not-found': 'SESSION_NOT_FOUND',
+  'no-phone': 'NO_PHONE',
+  unavailable: 'DIRECTORY_UNAVAILABLE',
+};
+
+/**
+ * The application: listen and dial requests from pages, screen-pops from TapiServer.
+ * page → gateway → router → directory/registry → link, and link → router → gateway → pages.
+ */
+export class CallRouter extends TypedEmitter<RouterEvents> implements ClientApplication {
+  readonly registry = new SessionRegistry();
+  readonly calls: CallLog;
+  readonly #open = new Map<string, OpenSession>();
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly link: LinkPort,
+    private readonly logger: Logger,
+    options: { callLogSize?: number } = {},
+  ) {
+    super();
+    this.calls = new CallLog(options.callLogSize ?? 500);
+  }
+
+  // ---- pages ----
+
+  opened(session: ClientSession): void {
+    this.#open.set(session.id, { session, listenSeq: 0 });
+    this.emit('session-opened', this.#view(session));
+  }
+
+  closed(session: ClientSession, reason: string): void {
+    const entry = this.#open.get(session.id);
+    if (entry?.session !== session) return;
+    this.#open.delete(session.id);
+    this.logger.debug(`session ${session.id} closed: ${reason}`);
+    const effects = this.registry.unbind(session.id);
+    this.#apply(effects);
+    this.emit('session-closed', session.id);
+  }
+
+  message(session: ClientSession, destination: string, headers: ReadonlyMap<string, string>, body: Buffer): void {
+    switch (destination) {
+      case LISTEN_DESTINATION:
+        void this.#listen(session, headers.get('apex_session'));
+        return;
+      case CALL_DESTINATION:
+        this.#dial(session, body);
+        return;
+      default:
+        this.#error(session, 'BAD_REQUEST', `there is no destination ${destination}; use ${LISTEN_DESTINATION} or ${CALL_DESTINATION}`);
+    }
+  }
+
+  async #listen(session: ClientSession, header: string | undefined): Promise<void> {
+    const entry = this.#open.get(session.id);
+    if (!entry) return;
+    const seq = ++entry.listenSeq;
+    const apex = apexSessionSchema.safeParse(header);
+    if (!apex.success) {
+      this.logger.info(`session ${session.id}: listen refused: ${apex.error.issues[0]?.message ?? 'bad request'}`);
+      this.#refuseListen(session, 'BAD_REQUEST', true);
+      return;
+    }
+    const resolution = await this.directory.resolve(apex.data);
+    if (this.#open.get(session.id) !== entry || entry.listenSeq !== seq) return; // gone or superseded
+    if (resolution.kind !== 'found') {
+      if (resolution.kind === 'unavailable') {
+        this.logger.warn(`session ${session.id}: directory unavailable: ${resolution.reason}`);
+      }
+      // A directory outage keeps an earlier binding; a definite "no" ends it.
+      this.#refuseListen(session, REFUSAL[resolution.kind], resolution.kind !== 'unavailable');
+      return;
+    }
+    const effects = this.registry.bind({
+      sessionId: session.id,
+      apexSession: apex.data,
+      user: resolution.user,
+      phone: resolution.phone,
+    });
+    this.#apply(effects);
+    this.logger.info(`session ${session.id} (${resolution.user}) listens on ${resolution.phone}`);
+    this.#reply(session, { listening: true, phone: resolution.phone, user: resolution.user });
+    this.emit('listen', { outcome: 'listening' });
+    this.emit('session-updated', this.#view(session));
+  }
+
+  #refuseListen(session: ClientSession, reason: ListenRefusal, unbind: boolean): void {
+    if (unbind && this.registry.binding(session.id)) {
+      this.#apply(this.registry.unbind(session.id));
+      this.emit('session-updated', this.#view(session));
+    }
+    this.#reply(session, { listening: false, reason });
+    this.emit('listen', { outcome: reason });
+  }
+
+  #dial(session: ClientSession, body: Buffer): void {
+    const request = parseJsonBody(dialRequestSchema, body);
+    if (!request.ok) return this.#dialError(session, 'BAD_REQUEST', request.message);
+    const number = normaliseNumber(request.value.toNumber);
+    if (!number.ok) return this.#dialError(session, 'BAD_NUMBER', number.reason);
+    const binding = this.registry.binding(session.id);
+    if (!binding) {
+      return this.#dialError(session, 'NOT_LISTENING', `send ${LISTEN_DESTINATION} with your apex_session before dialling`);
+    }
+    if (!this.link.send({ verb: 'CALL', ext: binding.phone, number: number.number })) {
+      return this.#dialError(session, 'LINK_DOWN', 'TapiServer is not connected; nothing was dialled, try again shortly');
+    }
+    this.logger.info(`session ${session.id} (${binding.user}) dials ${number.number} from ${binding.phone}`);
+    this.emit('dial', { outcome: 'sent' });
+  }
+
+  #dialError(session: ClientSession, code: ErrorCode, message: string): void {
+    this.#error(session, code, message);
+    this.emit('dial', { outcome: code });
+  }
+
+  #reply(session: ClientSession, reply: ListenReply): void {
+    session.deliver([LISTEN_REPLY_DESTINATION], JSON.stringify(reply));
+  }
+
+  #error(session: ClientSession, code: ErrorCode, message: string): void {
+    session.deliver([ERRORS_DESTINATION], JSON.stringify({ code, message }));
+  }
+
+  // ---- TapiServer ----
+
+  /** The link is (re)connected: make TapiServer's state match the phone map. */
+  linkConnected(): void {
+    for (const phone of this.registry.phones()) this.link.send({ verb: 'LISTEN', ext: phone });
+    this.emit('phones', this.phones());
+  }
+
+  linkDisconnected(): void {
+    this.emit('phones', this.phones());
+  }
+
+  linkMessage(message: TapiMessage, receivedAt = performance.now()): void {
+    switch (message.kind) {
+      case 'incoming':
+        this.#incoming(message, receivedAt);
+        return;
+      case 'error':
+        this.logger.warn(`TapiServer refused ${message.verb} ${message.args.join(' ')}`);
+        return;
+      case 'callstate':
+      case 'ok':
+      case 'pong':
+        return;
+    }
+  }
+
+  #incoming(message: Extract<TapiMessage, { kind: 'incoming' }>, receivedAt: number): void {
+    const lookup = message.name === null ? this.directory.callerName?.(message.caller) : undefined;
+    if (lookup === undefined) {
+      this.#popUp(message, message.name ?? 'UNKNOWN', receivedAt);
+      return;
+    }
+    void lookup.then((name) => this.#popUp(message, name ?? 'UNKNOWN', receivedAt));
+  }
+
+  #popUp(message: Extract<TapiMessage, { kind: 'incoming' }>, name: string, receivedAt: number): void {
+    const at = Date.now();
+    const body = JSON.stringify({
+      name,
+      phone: message.caller,
+      extension: message.ext,
+      callId: message.callId,
+      at: new Date(at).toISOString(),
+    });
+    let reached = 0;
+    let frames = 0;
+    for (const id of this.registry.sessionsOf(message.ext)) {
+      const entry = this.#open.get(id);
+      const binding = this.registry.binding(id);
+      if (!entry || !binding) continue;
+      const sent = entry.session.deliver(incomingCallDestinations(id, binding.apexSession), body);
+      if (sent > 0) reached++;
+      frames += sent;
+    }
+    if (frames > 0) this.emit('delivered', { frames, latencyMs: performance.now() - receivedAt });
+    this.logger.info(`incoming call on ${message.ext} from ${message.caller}: ${reached} session(s) reached`);
+    const call: CallView = {
+      at,
+      extension: message.ext,
+      caller: message.caller,
+      name: name === 'UNKNOWN' ? null : name,
+      callId: message.callId,
+      reached,
+    };
+    this.calls.record(call);
+    this.emit('call', call);
+  }
+
+  #apply(effects: LinkEffects): void {
+    for (const phone of effects.unlisten) this.link.send({ verb: 'UNLISTEN', ext: phone });
+    for (const phone of effects.listen) this.link.send({ verb: 'LISTEN', ext: phone });
+    if (effects.unlisten.length > 0 || effects.listen.length > 0) this.emit('phones', this.phones());
+  }
+
+  /** Sends UNLISTEN for every phone and forgets every binding (shutdown). */
+  unlistenAll(): void {
+    for (const id of [...this.#open.keys()]) this.#apply(this.registry.unbind(id));
+  }
+
+  // ---- views for the dashboard ----
+
+  #view(session: ClientSession): SessionView {
+    const binding = this.registry.binding(session.id);
+    return {
+      id: session.id,
+      apexSession: binding?.apexSession ?? null,
+      user: binding?.user ?? null,
+      phone: binding?.phone ?? null,
+      clientAddress: session.clientAddress,
+      transport: session.transport,
+      connectedAt: session.connectedAt,
+    };
+  }
+
+  sessions(): SessionView[] {
+    return [...this.#open.values()].map((entry) => this.#view(entry.session));
+  }
+
+  phones(): PhoneView[] {
+    const listening = this.link.isConnected;
+    return this.registry.phoneCounts().map(({ phone, sessions }) => ({ phone, sessions, listening }));
+  }
+}

@@ -1,0 +1,27 @@
+/** A browser's STOMP session as the application sees it; the gateway implements it. */
+export interface ClientSession {
+  /** The STOMP session id (for SockJS, the session id of the transport URL). */
+  readonly id: string;
+  readonly clientAddress: string;
+  /** `websocket`, `xhr-streaming`, … or `websocket (raw)`. */
+  readonly transport: string;
+  readonly connectedAt: number;
+  /**
+   * Sends `body` (JSON) as one MESSAGE to each of this session's subscriptions on any of
+   * `destinations`. Returns how many MESSAGE frames went out.
+   */
+  deliver(destinations: readonly string[], body: string): number;
+  /** Ends the session from the server side. */
+  close(reason: string): void;
+}
+
+/** What the application does with sessions; the gateway calls it. */
+export interface ClientApplication {
+  opened(session: ClientSession): void;
+  /** A SEND to an application destination (`/tapi/…`). */
+  message(session: ClientSession, destination: string, headers: ReadonlyMap<string, string>, body: Buffer): void;
+  closed(session: ClientSession, reason: string): void;
+}
+
+/** Where clients may SEND: everything else is a protocol error (SPEC §2). */
+export const APPLICATION_PREFIX = '/tapi/';

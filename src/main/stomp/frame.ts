@@ -1,0 +1,44 @@
+/** STOMP frames as the gateway sees them. */
+
+export type StompVersion = '1.0' | '1.1' | '1.2';
+
+export const CLIENT_COMMANDS = [
+  'CONNECT',
+  'STOMP',
+  'SEND',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'ACK',
+  'NACK',
+  'BEGIN',
+  'COMMIT',
+  'ABORT',
+  'DISCONNECT',
+] as const;
+export type ClientCommand = (typeof CLIENT_COMMANDS)[number];
+
+export interface StompFrame {
+  command: string;
+  /** Header names to values; when a header repeats, the first one counts (STOMP 1.2). */
+  headers: ReadonlyMap<string, string>;
+  body: Buffer;
+}
+
+export type StompErrorCode =
+  | 'MALFORMED_FRAME'
+  | 'FRAME_TOO_LARGE'
+  | 'BAD_HEADER_ESCAPE'
+  | 'BAD_CONTENT_LENGTH'
+  | 'BAD_UTF8'
+  | 'TOO_MANY_HEADERS';
+
+/** A client sent bytes that are not STOMP. The connection is answered with ERROR and closed. */
+export class StompProtocolError extends Error {
+  override readonly name = 'StompProtocolError';
+  constructor(
+    readonly code: StompErrorCode | 'UNKNOWN_COMMAND' | 'PROTOCOL_VIOLATION' | 'FORBIDDEN_DESTINATION',
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,296 @@
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import sockjs from 'sockjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../core/log.js';
+import { APPLICATION_PREFIX, type ClientApplication, type ClientSession } from '../core/client-session.js';
+import type { ServerConfig, TlsConfig } from '../config/schema.js';
+import { StompSession, type StompSessionHandler } from './stomp-session.js';
+import { prepareBody } from './frame-encoder.js';
+import type { Transport } from './transport.js';
+import { originAllowed } from './origin-policy.js';
+import { clientAssets, serveAsset, type Asset } from './client-assets.js';
+
+export interface GatewayOptions {
+  server: ServerConfig;
+  /** Extra files served under `<path>-client/` (the demo page uses it). */
+  extraAssets?: ReadonlyMap<string, Asset>;
+  maxSubscriptions?: number;
+}
+
+/** The STOMP subprotocols a raw WebSocket client may ask for, best first. */
+const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function tlsOptions(tls: TlsConfig): https.ServerOptions {
+  if ('pfx' in tls) return { pfx: readFileSync(tls.pfx), passphrase: tls.passphrase };
+  return { cert: readFileSync(tls.cert), key: readFileSync(tls.key), passphrase: tls.passphrase };
+}
+
+/** A session as the application sees it, backed by a STOMP session. */
+class GatewaySession implements ClientSession {
+  constructor(readonly stomp: StompSession) {}
+  get id(): string {
+    return this.stomp.id;
+  }
+  get clientAddress(): string {
+    return this.stomp.transport.remoteAddress;
+  }
+  get transport(): string {
+    return this.stomp.transport.kind;
+  }
+  get connectedAt(): number {
+    return this.stomp.connectedAt;
+  }
+  deliver(destinations: readonly string[], body: string): number {
+    const prepared = prepareBody(body);
+    let sent = 0;
+    for (const destination of destinations) sent += this.stomp.deliver(destination, prepared);
+    return sent;
+  }
+  close(reason: string): void {
+    this.stomp.close(reason);
+  }
+}
+
+/**
+ * The browser-facing server: SockJS (every transport) and a raw STOMP-over-WebSocket endpoint
+ * on one HTTP(S) server, each connection a StompSession whose application SENDs go to the
+ * ClientApplication. The STOMP session id of a SockJS connection is the session id in its
+ * transport URL (SPEC §2).
+ */
+export class StompGateway {
+  readonly #server: http.Server;
+  readonly #sockjsHooks = new EventEmitter();
+  readonly #wss: WebSocketServer;
+  readonly #sessions = new Map<string, GatewaySession>();
+  readonly #assets: Map<string, Asset>;
+  readonly #prefix: string;
+  readonly #sidPattern: RegExp;
+  #closing = false;
+
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly app: ClientApplication,
+    private readonly logger: Logger,
+  ) {
+    const { server } = options;
+    this.#prefix = server.path;
+    this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/[^/.]+/([^/.]+)/`);
+    this.#assets = new Map([...clientAssets(), ...(options.extraAssets ?? [])]);
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.#onRequest(req, res);
+    this.#server = server.tls ? https.createServer(tlsOptions(server.tls), handler) : http.createServer(handler);
+    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#server.on('clientError', (_error, socket) => socket.destroy());
+
+    const sjs = sockjs.createServer({
+      prefix: escapeRegExp(server.path),
+      sockjs_url: `${server.path}-client/sockjs.min.js`,
+      log: (severity, message) => {
+        if (severity === 'error') this.logger.warn(`sockjs: ${message}`);
+        else this.logger.debug(`sockjs: ${message}`);
+      },
+      // faye-websocket's own hard limit; STOMP frames are checked against maxFrameBytes first.
+      faye_server_options: { maxLength: server.maxFrameBytes * 4 },
+    } as sockjs.ServerOptions);
+    sjs.on('connection', (conn: sockjs.Connection | null) => {
+      if (conn) this.#onSockJsConnection(conn);
+    });
+    sjs.installHandlers(this.#sockjsHooks as unknown as http.Server, { prefix: escapeRegExp(server.path) });
+
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: server.maxFrameBytes * 4,
+      handleProtocols: (offered) => STOMP_SUBPROTOCOLS.find((p) => offered.has(p)) ?? false,
+    });
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  listen(): Promise<AddressInfo> {
+    const { host, port } = this.options.server;
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.#server.once('error', onError);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', onError);
+        this.#server.on('error', (error) => this.logger.error(`STOMP server error: ${error.message}`));
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get scheme(): 'http' | 'https' {
+    return this.options.server.tls ? 'https' : 'http';
+  }
+
+  sessions(): IterableIterator<ClientSession> {
+    return this.#sessions.values();
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** Closes every session (the application hears each close) and stops listening. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    for (const session of [...this.#sessions.values()]) session.stomp.close('server shutting down');
+    for (const client of this.#wss.clients) client.terminate();
+    await new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  #allowedOrigin(req: http.IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (originAllowed(origin, this.options.server.allowedOrigins)) return true;
+    this.logger.warn(`refused a connection from origin ${origin ?? '?'} (${req.socket.remoteAddress ?? '?'})`);
+    return false;
+  }
+
+  #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '/';
+    const pathname = url.split('?')[0] ?? '/';
+    const assetPrefix = `${this.#prefix}-client/`;
+    if (pathname.startsWith(assetPrefix)) {
+      void serveAsset(this.#assets, pathname.slice(assetPrefix.length), req, res).then((served) => {
+        if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      });
+      return;
+    }
+    if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    if (!this.#allowedOrigin(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('origin not allowed\n');
+      return;
+    }
+    if (req.method === 'POST' && !this.#acceptablePost(req)) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request too large\n');
+      return;
+    }
+    if (!this.#sameClient(req, pathname)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('session belongs to another client\n');
+      return;
+    }
+    this.#sockjsHooks.emit('request', req, res);
+  }
+
+  /** SockJS sends are small; refuse bodies of unknown or excessive size before reading them. */
+  #acceptablePost(req: http.IncomingMessage): boolean {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    return Number.isFinite(declared) && declared <= this.options.server.maxFrameBytes * 4 + 1024;
+  }
+
+  /** `xhr_send` trusts any known session id: bind HTTP sessions to the address that opened them. */
+  #sameClient(req: http.IncomingMessage, pathname: string): boolean {
+    const sid = this.#sidPattern.exec(pathname)?.[1];
+    if (sid === undefined) return true;
+    const existing = this.#sessions.get(sid);
+    return existing === undefined || existing.clientAddress === (req.socket.remoteAddress ?? '');
+  }
+
+  #onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    const reject = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`)) return reject(404, 'Not Found');
+    if (this.#closing) return reject(503, 'Service Unavailable');
+    if (!this.#allowedOrigin(req)) return reject(403, 'Forbidden');
+    if (pathname === `${this.#prefix}/websocket`) {
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onRawWebSocket(ws, req));
+      return;
+    }
+    this.#sockjsHooks.emit('upgrade', req, socket, head);
+  }
+
+  #onRawWebSocket(ws: WebSocket, req: http.IncomingMessage): void {
+    const transport: Transport = {
+      kind: 'websocket (raw)',
+      remoteAddress: req.socket.remoteAddress ?? '',
+      send: (text) => {
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      },
+      close: (code, reason) => ws.close(code, reason),
+    };
+    const session = this.#open(randomBytes(6).toString('base64url'), transport);
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      session.stomp.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+    });
+    ws.on('close', () => session.stomp.transportClosed());
+    ws.on('error', (error) => this.logger.debug(`raw websocket ${session.id}: ${error.message}`));
+  }
+
+  #onSockJsConnection(conn: sockjs.Connection): void {
+    const sid = this.#sidPattern.exec(conn.pathname)?.[1];
+    if (sid === undefined) {
+      conn.close('4400', 'cannot read the session id from the transport URL');
+      return;
+    }
+    if (this.#sessions.has(sid) || this.#closing) {
+      this.logger.warn(`refused a second connection with session id ${sid} from ${conn.remoteAddress}`);
+      conn.close('4409', 'session id already in use');
+      return;
+    }
+    const transport: Transport = {
+      kind: conn.protocol,
+      remoteAddress: conn.remoteAddress,
+      send: (text) => {
+        conn.write(text);
+      },
+      close: (code, reason) => conn.close(String(code === 1000 ? 1000 : 4000 + (code % 1000)), reason),
+    };
+    const session = this.#open(sid, transport);
+    conn.on('data', (message: string) => session.stomp.receive(Buffer.from(message, 'utf8')));
+    conn.on('close', () => session.stomp.transportClosed());
+  }
+
+  #open(id: string, transport: Transport): GatewaySession {
+    const { server } = this.options;
+    const handler: StompSessionHandler = {
+      connected: (stomp) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current) this.app.opened(current);
+      },
+      refuseSend: (destination) =>
+        destination.startsWith(APPLICATION_PREFIX)
+          ? null
+          : `clients may only send to ${APPLICATION_PREFIX}…, not to ${destination}`,
+      send: (stomp, destination, frame) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current) this.app.message(current, destination, frame.headers, frame.body);
+      },
+      closed: (stomp, reason) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current?.stomp !== stomp) return;
+        this.#sessions.delete(stomp.id);
+        if (stomp.isConnectedOnce) this.app.closed(current, reason);
+      },
+    };
+    const stomp = new StompSession(
+      id,
+      transport,
+      {
+        maxFrameBytes: server.maxFrameBytes,
+        heartbeatMs: server.heartbeatMs,
+        connectTimeoutMs: server.connectTimeoutMs,
+        maxSubscriptions: this.options.maxSubscriptions ?? 100,
+        serverName: 'TapiMessenger',
+      },
+      handler,
+      this.logger,
+    );
+    const session = new GatewaySession(stomp);
+    this.#sessions.set(id, session);
+    return session;
+  }
+}

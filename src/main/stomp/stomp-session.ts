@@ -1,0 +1,297 @@
+import type { Logger } from '../core/log.js';
+import { FrameDecoder } from './frame-codec.js';
+import { encodeFrame, encodeMessage, type HeaderList, type PreparedBody } from './frame-encoder.js';
+import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
+import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
+import { SubscriptionIndex } from './subscriptions.js';
+import type { Transport } from './transport.js';
+
+export interface StompSessionOptions {
+  maxFrameBytes: number;
+  /** What CONNECTED offers: [server can send every, server wants every] ms. */
+  heartbeatMs: readonly [number, number];
+  connectTimeoutMs: number;
+  maxSubscriptions: number;
+  serverName: string;
+}
+
+/** What the gateway hears from a session. */
+export interface StompSessionHandler {
+  /** CONNECT accepted; the session may now receive messages. */
+  connected(session: StompSession): void;
+  /** A SEND to an application destination (the gateway checks the prefix before). */
+  send(session: StompSession, destination: string, frame: StompFrame): void;
+  /** Decides whether a client may SEND to `destination`; returns a refusal message or null. */
+  refuseSend(destination: string): string | null;
+  /** The session ended, for whatever reason. Called once. */
+  closed(session: StompSession, reason: string): void;
+}
+
+type Phase = 'awaiting-connect' | 'connected' | 'closed';
+
+const SUPPORTED: readonly StompVersion[] = ['1.2', '1.1', '1.0'];
+
+/**
+ * One STOMP session over one transport connection: decoding, the CONNECT handshake,
+ * subscriptions, receipts, heart-beats, and ERROR-then-close on anything it cannot accept.
+ * It knows nothing of phones or calls; application SENDs go to its handler.
+ */
+export class StompSession {
+  readonly connectedAt = Date.now();
+  version: StompVersion = '1.0';
+  readonly #decoder: FrameDecoder;
+  readonly #subs = new SubscriptionIndex();
+  #phase: Phase = 'awaiting-connect';
+  #connectedOnce = false;
+  #messageSeq = 0;
+  #lastReceived = Date.now();
+  #lastSent = Date.now();
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly transport: Transport,
+    private readonly options: StompSessionOptions,
+    private readonly handler: StompSessionHandler,
+    private readonly logger: Logger,
+  ) {
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes });
+    const connectTimer = setTimeout(() => {
+      if (this.#phase === 'awaiting-connect') {
+        this.#fail(new StompProtocolError('PROTOCOL_VIOLATION', 'no CONNECT frame received in time'));
+      }
+    }, options.connectTimeoutMs);
+    this.#timers.push(connectTimer);
+  }
+
+  get isOpen(): boolean {
+    return this.#phase !== 'closed';
+  }
+
+  get isConnected(): boolean {
+    return this.#phase === 'connected';
+  }
+
+  /** Whether CONNECT was ever accepted (the application only hears of such sessions). */
+  get isConnectedOnce(): boolean {
+    return this.#connectedOnce;
+  }
+
+  get subscriptionCount(): number {
+    return this.#subs.size;
+  }
+
+  /** Bytes from the transport, in whatever pieces they came. */
+  receive(data: Buffer): void {
+    if (this.#phase === 'closed') return;
+    this.#lastReceived = Date.now();
+    let decoded;
+    try {
+      decoded = this.#decoder.push(data);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    for (const item of decoded) {
+      if (!this.isOpen) return;
+      if (item.type === 'frame') {
+        try {
+          this.#handle(item.frame);
+        } catch (error) {
+          this.#fail(error);
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends a prepared MESSAGE to every subscription of this session on `destination`.
+   * Returns how many frames were sent.
+   */
+  deliver(destination: string, body: PreparedBody): number {
+    if (this.#phase !== 'connected') return 0;
+    const ids = this.#subs.idsFor(destination);
+    for (const sub of ids) {
+      this.#write(encodeMessage(destination, sub, `${this.id}-${++this.#messageSeq}`, body, this.version));
+    }
+    return ids.length;
+  }
+
+  /** Ends the session from the server side (shutdown, duplicate id, eviction). */
+  close(reason: string, error?: string): void {
+    if (this.#phase === 'closed') return;
+    if (error !== undefined) this.#sendError(error, reason);
+    this.#end(reason);
+    this.transport.close(error === undefined ? 1000 : 1002, reason);
+  }
+
+  /** The transport went away (socket closed, SockJS session timed out). */
+  transportClosed(reason = 'connection closed'): void {
+    this.#end(reason);
+  }
+
+  #write(text: string): void {
+    this.#lastSent = Date.now();
+    this.transport.send(text);
+  }
+
+  #reply(command: string, headers: HeaderList, body = ''): void {
+    this.#write(encodeFrame(command, headers, body, this.version));
+  }
+
+  #sendError(message: string, details: string): void {
+    this.#reply('ERROR', [['message', message], ['content-type', 'text/plain']], details);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#phase === 'closed') return;
+    const message =
+      error instanceof StompProtocolError
+        ? `${error.code}: ${error.message}`
+        : `INTERNAL_ERROR: ${(error as Error).message}`;
+    if (!(error instanceof StompProtocolError)) {
+      this.logger.error(`session ${this.id}: unexpected failure`, error);
+    } else {
+      this.logger.warn(`session ${this.id} (${this.transport.remoteAddress}) closed: ${message}`);
+    }
+    this.close(message, message);
+  }
+
+  #end(reason: string): void {
+    if (this.#phase === 'closed') return;
+    this.#phase = 'closed';
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers = [];
+    this.#subs.clear();
+    this.handler.closed(this, reason);
+  }
+
+  #handle(frame: StompFrame): void {
+    const h = frame.headers;
+    if (this.#phase === 'awaiting-connect') {
+      if (frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
+        throw new StompProtocolError('PROTOCOL_VIOLATION', `expected CONNECT, got ${frame.command}`);
+      }
+      this.#connect(frame);
+      return;
+    }
+    switch (frame.command) {
+      case 'CONNECT':
+      case 'STOMP':
+        throw new StompProtocolError('PROTOCOL_VIOLATION', 'already connected');
+      case 'SUBSCRIBE': {
+        const destination = required(h, 'destination', frame.command);
+        const id = this.version === '1.0' ? (h.get('id') ?? destination) : required(h, 'id', frame.command);
+        if (!this.#subs.has(id) && this.#subs.size >= this.options.maxSubscriptions) {
+          throw new StompProtocolError(
+            'PROTOCOL_VIOLATION',
+            `a session may hold at most ${this.options.maxSubscriptions} subscriptions`,
+          );
+        }
+        this.#subs.add(id, destination);
+        break;
+      }
+      case 'UNSUBSCRIBE': {
+        const id =
+          h.get('id') ??
+          (this.version === '1.0' ? this.#subs.idForDestination(h.get('destination') ?? '') : undefined);
+        if (id === undefined) required(h, 'id', frame.command);
+        else this.#subs.remove(id);
+        break;
+      }
+      case 'SEND': {
+        const destination = required(h, 'destination', frame.command);
+        const refusal = this.handler.refuseSend(destination);
+        if (refusal !== null) throw new StompProtocolError('FORBIDDEN_DESTINATION', refusal);
+        this.handler.send(this, destination, frame);
+        break;
+      }
+      case 'DISCONNECT': {
+        this.#sendReceipt(frame);
+        this.#end('client sent DISCONNECT');
+        this.transport.close(1000, 'disconnect');
+        return;
+      }
+      case 'ACK':
+      case 'NACK':
+      case 'BEGIN':
+      case 'COMMIT':
+      case 'ABORT':
+        // No acknowledgements or transactions here: every message is fire-and-forget.
+        break;
+      default:
+        throw new StompProtocolError('UNKNOWN_COMMAND', `unknown command ${frame.command}`);
+    }
+    this.#sendReceipt(frame);
+  }
+
+  #sendReceipt(frame: StompFrame): void {
+    const receipt = frame.headers.get('receipt');
+    if (receipt !== undefined) this.#reply('RECEIPT', [['receipt-id', receipt]]);
+  }
+
+  #connect(frame: StompFrame): void {
+    const accepted = (frame.headers.get('accept-version') ?? '1.0').split(',').map((v) => v.trim());
+    const version = SUPPORTED.find((v) => accepted.includes(v));
+    if (version === undefined) {
+      throw new StompProtocolError(
+        'PROTOCOL_VIOLATION',
+        `supported protocol versions are ${[...SUPPORTED].reverse().join(',')}`,
+      );
+    }
+    const clientBeat = parseHeartbeatHeader(frame.headers.get('heart-beat'));
+    if (clientBeat === null) {
+      throw new StompProtocolError('PROTOCOL_VIOLATION', 'heart-beat header must be "cx,cy"');
+    }
+    this.version = version;
+    this.#decoder.setVersion(version);
+    const [sx, sy] = this.options.heartbeatMs;
+    const plan = version === '1.0' ? { sendEveryMs: 0, expectEveryMs: 0 } : negotiateHeartbeat(clientBeat, [sx, sy]);
+    this.#phase = 'connected';
+    this.#connectedOnce = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers = [];
+    this.#reply('CONNECTED', [
+      ['version', version],
+      ['heart-beat', version === '1.0' ? '0,0' : `${sx},${sy}`],
+      ['session', this.id],
+      ['server', this.options.serverName],
+    ]);
+    this.#startHeartbeats(plan.sendEveryMs, plan.expectEveryMs);
+    this.handler.connected(this);
+    this.#sendReceipt(frame);
+  }
+
+  #startHeartbeats(sendEveryMs: number, expectEveryMs: number): void {
+    if (sendEveryMs > 0) {
+      this.#timers.push(
+        setInterval(() => {
+          if (Date.now() - this.#lastSent >= sendEveryMs * 0.9) this.#write('\n');
+        }, sendEveryMs),
+      );
+    }
+    if (expectEveryMs > 0) {
+      const limit = expectEveryMs * HEARTBEAT_TOLERANCE;
+      this.#timers.push(
+        setInterval(
+          () => {
+            if (Date.now() - this.#lastReceived > limit) {
+              this.logger.info(`session ${this.id}: no heart-beat for ${limit} ms, closing`);
+              this.#end('heart-beat timeout');
+              this.transport.close(1002, 'heart-beat timeout');
+            }
+          },
+          Math.max(50, Math.floor(expectEveryMs / 2)),
+        ),
+      );
+    }
+  }
+}
+
+function required(headers: ReadonlyMap<string, string>, name: string, command: string): string {
+  const value = headers.get(name);
+  if (value === undefined || value === '') {
+    throw new StompProtocolError('PROTOCOL_VIOLATION', `${command} needs a "${name}" header`);
+  }
+  return value;
+}
