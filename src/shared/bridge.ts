@@ -77,9 +77,21 @@ export type DashboardEvent =
   | { type: 'phones'; phones: PhoneView[] }
   | { type: 'call'; call: CallView };
 
+/**
+ * What a bridge delivers to a listener: the agent's changes, plus two events of the bridge
+ * itself. A listener's first batch starts with a `snapshot` (and so does the first batch after
+ * the bridge regained its agent), so applying batches in order keeps a view current.
+ */
+export type BridgeEvent =
+  | DashboardEvent
+  | { type: 'snapshot'; snapshot: Snapshot }
+  /** The bridge lost (false) or regained (true) contact with the agent. */
+  | { type: 'bridge'; connected: boolean };
+
 export interface DashboardBridge {
   snapshot(): Promise<Snapshot>;
   /** Events arrive in batches (coalesced by the shell). Returns an unsubscribe function. */
-  onEvents(listener: (events: DashboardEvent[]) => void): () => void;
+  onEvents(listener: (events: BridgeEvent[]) => void): () => void;
+  /** Rejects with a message for the operator when the agent could not be asked. */
   restartLink(): Promise<void>;
 }

@@ -94,6 +94,8 @@ export class FrameDecoder {
   #headers = new Map<string, string>();
   #contentLength = -1;
   #failed: StompProtocolError | null = null;
+  /** Bytes after a CONNECT frame, held until the session has negotiated the version. */
+  #held: Buffer | null = null;
 
   constructor(options: DecoderOptions) {
     this.#max = options.maxFrameBytes;
@@ -108,15 +110,30 @@ export class FrameDecoder {
   /**
    * Consumes a chunk and returns what it completed. Throws StompProtocolError on bad input;
    * after that the decoder stays failed (the connection is to be closed).
+   *
+   * Decoding stops after a CONNECT/STOMP frame: the bytes after it depend on the version the
+   * session negotiates, so they are held until `resume()` is called.
    */
   push(chunk: Buffer): Decoded[] {
     if (this.#failed) throw this.#failed;
+    const input = this.#held ? Buffer.concat([this.#held, chunk]) : chunk;
+    this.#held = null;
     try {
-      return this.#push(chunk);
+      return this.#push(input);
     } catch (error) {
       if (error instanceof StompProtocolError) this.#failed = error;
       throw error;
     }
+  }
+
+  /** Whether bytes are held after a CONNECT frame. */
+  get holding(): boolean {
+    return this.#held !== null;
+  }
+
+  /** Decodes the bytes held after a CONNECT frame. */
+  resume(): Decoded[] {
+    return this.push(Buffer.alloc(0));
   }
 
   #count(n: number): void {
@@ -180,7 +197,7 @@ export class FrameDecoder {
             pos = stop;
             if (nul !== -1) {
               pos++;
-              out.push(this.#finish());
+              if (this.#emit(out, chunk, pos)) return out;
             }
           }
           break;
@@ -193,12 +210,24 @@ export class FrameDecoder {
             );
           }
           pos++;
-          out.push(this.#finish());
+          if (this.#emit(out, chunk, pos)) return out;
           break;
         }
       }
     }
     return out;
+  }
+
+  /** Adds the finished frame; returns true (holding the rest) when it was a CONNECT. */
+  #emit(out: Decoded[], chunk: Buffer, pos: number): boolean {
+    const decoded = this.#finish();
+    out.push(decoded);
+    const command = decoded.type === 'frame' ? decoded.frame.command : '';
+    if ((command === 'CONNECT' || command === 'STOMP') && pos < chunk.length) {
+      this.#held = Buffer.from(chunk.subarray(pos));
+      return true;
+    }
+    return false;
   }
 
   #onCommand(raw: Buffer): void {

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
+import { TypedEmitter } from '../core/typed-emitter.js';
 import { APPLICATION_PREFIX, type ClientApplication, type ClientSession } from '../core/client-session.js';
 import type { ServerConfig, TlsConfig } from '../config/schema.js';
 import { StompSession, type StompSessionHandler } from './stomp-session.js';
@@ -65,7 +66,12 @@ class GatewaySession implements ClientSession {
  * ClientApplication. The STOMP session id of a SockJS connection is the session id in its
  * transport URL (SPEC §2).
  */
-export class StompGateway {
+export interface GatewayEvents {
+  /** A session was closed for a protocol error (malformed frame, forbidden SEND, …). */
+  'protocol-error': [{ sessionId: string; code: string; message: string }];
+}
+
+export class StompGateway extends TypedEmitter<GatewayEvents> {
   readonly #server: http.Server;
   readonly #sockjsHooks = new EventEmitter();
   readonly #wss: WebSocketServer;
@@ -80,6 +86,7 @@ export class StompGateway {
     private readonly app: ClientApplication,
     private readonly logger: Logger,
   ) {
+    super();
     const { server } = options;
     this.#prefix = server.path;
     this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/[^/.]+/([^/.]+)/`);
@@ -173,8 +180,9 @@ export class StompGateway {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('origin not allowed\n');
       return;
     }
-    if (req.method === 'POST' && !this.#acceptablePost(req)) {
-      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request too large\n');
+    const refusal = req.method === 'POST' ? this.#refusePost(req) : null;
+    if (refusal !== null) {
+      res.writeHead(refusal, { 'content-type': 'text/plain', connection: 'close' }).end('request body refused\n');
       return;
     }
     if (!this.#sameClient(req, pathname)) {
@@ -182,12 +190,33 @@ export class StompGateway {
       return;
     }
     this.#sockjsHooks.emit('request', req, res);
+    // SockJS has attached its body reader in this same tick; count what it reads.
+    if (req.method === 'POST') this.#capBody(req);
   }
 
-  /** SockJS sends are small; refuse bodies of unknown or excessive size before reading them. */
-  #acceptablePost(req: http.IncomingMessage): boolean {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    return Number.isFinite(declared) && declared <= this.options.server.maxFrameBytes * 4 + 1024;
+  #capBody(req: http.IncomingMessage): void {
+    const limit = this.#postLimit;
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) {
+        this.logger.warn(`refused a ${seen}+ byte POST from ${req.socket.remoteAddress ?? '?'} (limit ${limit})`);
+        req.destroy();
+      }
+    });
+  }
+
+  get #postLimit(): number {
+    return this.options.server.maxFrameBytes * 4 + 1024;
+  }
+
+  /**
+   * SockJS buffers whole POST bodies: refuse one that declares an excessive size before a
+   * byte is read (413). Bodies without a declared size are cut off by #capBody.
+   */
+  #refusePost(req: http.IncomingMessage): number | null {
+    const header = req.headers['content-length'];
+    return header === undefined || Number(header) <= this.#postLimit ? null : 413;
   }
 
   /** `xhr_send` trusts any known session id: bind HTTP sessions to the address that opened them. */
@@ -268,6 +297,9 @@ export class StompGateway {
       send: (stomp, destination, frame) => {
         const current = this.#sessions.get(stomp.id);
         if (current) this.app.message(current, destination, frame.headers, frame.body);
+      },
+      protocolError: (stomp, code, message) => {
+        this.emit('protocol-error', { sessionId: stomp.id, code, message });
       },
       closed: (stomp, reason) => {
         const current = this.#sessions.get(stomp.id);

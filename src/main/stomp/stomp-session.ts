@@ -23,6 +23,8 @@ export interface StompSessionHandler {
   send(session: StompSession, destination: string, frame: StompFrame): void;
   /** Decides whether a client may SEND to `destination`; returns a refusal message or null. */
   refuseSend(destination: string): string | null;
+  /** The session is being closed for a protocol error (`code` as in the ERROR frame). */
+  protocolError(session: StompSession, code: string, message: string): void;
   /** The session ended, for whatever reason. Called once. */
   closed(session: StompSession, reason: string): void;
 }
@@ -88,19 +90,16 @@ export class StompSession {
     let decoded;
     try {
       decoded = this.#decoder.push(data);
+      for (;;) {
+        for (const item of decoded) {
+          if (!this.isOpen) return;
+          if (item.type === 'frame') this.#handle(item.frame);
+        }
+        if (!this.#decoder.holding || !this.isOpen) return;
+        decoded = this.#decoder.resume();
+      }
     } catch (error) {
       this.#fail(error);
-      return;
-    }
-    for (const item of decoded) {
-      if (!this.isOpen) return;
-      if (item.type === 'frame') {
-        try {
-          this.#handle(item.frame);
-        } catch (error) {
-          this.#fail(error);
-        }
-      }
     }
   }
 
@@ -149,6 +148,11 @@ export class StompSession {
       error instanceof StompProtocolError
         ? `${error.code}: ${error.message}`
         : `INTERNAL_ERROR: ${(error as Error).message}`;
+    this.handler.protocolError(
+      this,
+      error instanceof StompProtocolError ? error.code : 'INTERNAL_ERROR',
+      error instanceof Error ? error.message : String(error),
+    );
     if (!(error instanceof StompProtocolError)) {
       this.logger.error(`session ${this.id}: unexpected failure`, error);
     } else {

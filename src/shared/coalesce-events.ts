@@ -1,0 +1,63 @@
+import type { BridgeEvent } from './bridge.js';
+
+/** How many calls a view keeps; older ones in a batch are dropped before they are applied. */
+export const MAX_CALLS = 500;
+
+/**
+ * Folds a run of events into a shorter one with the same effect when applied in order to the
+ * same state: only the last `link`, `directory`, `phones` and `bridge` event counts, only the
+ * last change of each session, nothing before the last `snapshot`, and at most `maxCalls`
+ * calls (the newest). Returns events of the input, never new objects, in this order:
+ * snapshot, bridge, link, directory, sessions, phones, calls (oldest first).
+ *
+ * Pure; the dashboard server coalesces before it sends, the dashboard before it renders.
+ */
+export function coalesceEvents<E extends BridgeEvent>(events: readonly E[], maxCalls = MAX_CALLS): E[] {
+  let snapshot: E | undefined;
+  let bridge: E | undefined;
+  let link: E | undefined;
+  let directory: E | undefined;
+  let phones: E | undefined;
+  let sessions = new Map<string, E>();
+  let calls: E[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case 'snapshot':
+        snapshot = event;
+        link = directory = phones = undefined;
+        sessions = new Map();
+        calls = [];
+        break;
+      case 'bridge':
+        bridge = event;
+        break;
+      case 'link':
+        link = event;
+        break;
+      case 'directory':
+        directory = event;
+        break;
+      case 'phones':
+        phones = event;
+        break;
+      case 'session-opened':
+      case 'session-updated':
+        sessions.delete(event.session.id);
+        sessions.set(event.session.id, event);
+        break;
+      case 'session-closed':
+        sessions.delete(event.id);
+        sessions.set(event.id, event);
+        break;
+      case 'call':
+        calls.push(event);
+        break;
+    }
+  }
+  const out: E[] = [];
+  for (const one of [snapshot, bridge, link, directory]) if (one) out.push(one);
+  out.push(...sessions.values());
+  if (phones) out.push(phones);
+  out.push(...(calls.length > maxCalls ? calls.slice(calls.length - maxCalls) : calls));
+  return out;
+}

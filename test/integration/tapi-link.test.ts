@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness } from '../helpers/harness.js';
+import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
+import { TapiSimulator } from '../../tools/tapi-simulator.js';
+import type { LinkView } from '../../src/shared/bridge.js';
+
+async function listen(wsUrl: string, apexSession: string): Promise<ModernClient> {
+  const client = await connectModern(wsUrl);
+  client.subscribe('/topic/is-listen-init');
+  client.subscribe('/user/queue/incoming-call');
+  client.subscribe('/user/queue/errors');
+  const reply = client.next('/topic/is-listen-init');
+  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: apexSession } });
+  await reply;
+  return client;
+}
+
+test('TapiServer restarted: reconnect within reconnectMs + 1 s, LISTEN resent, calls delivered', async (t) => {
+  const h = await startHarness({ config: { tapi: { reconnectMs: 500 } } });
+  t.after(() => h.stop());
+  const alice = await listen(h.wsUrl, 'apex-alice');
+  const bob = await listen(h.wsUrl, 'apex-bob');
+  const port = h.sim.port;
+  const down = new Promise<void>((resolve) =>
+    h.agent.link.on('state', (s: LinkView) => s.status === 'disconnected' && resolve()),
+  );
+  await h.sim.stop();
+  await down;
+
+  // While the link is down a dial is refused at once, never queued.
+  const refused = alice.next('/user/queue/errors');
+  alice.client.publish({ destination: '/tapi/call', body: '{"toNumber":"123"}' });
+  assert.equal(JSON.parse((await refused).body).code, 'LINK_DOWN');
+
+  const sim = new TapiSimulator({ port });
+  t.after(() => sim.stop());
+  const stoppedAt = Date.now();
+  const relistened = Promise.all([sim.waitForLine('LISTEN 201', 3000), sim.waitForLine('LISTEN 202', 3000)]);
+  await sim.start();
+  await relistened;
+  assert.ok(Date.now() - stoppedAt < 500 + 1000, `reconnected after ${Date.now() - stoppedAt} ms`);
+  assert.ok(!sim.lines.includes('CALL 201 123'), 'the refused dial did not fire later');
+  assert.equal(sim.lines.filter((l) => l.startsWith('LISTEN')).length, 2, 'each phone re-LISTENed exactly once');
+
+  const pop = bob.next('/user/queue/incoming-call');
+  sim.ring('202', '+4812');
+  assert.equal(JSON.parse((await pop).body).phone, '+4812');
+  await alice.close();
+  await bob.close();
+});
+
+test('restart() drops the link and reconnects at once, re-LISTENing every phone', async (t) => {
+  const h = await startHarness({ config: { tapi: { reconnectMs: 60000 } } });
+  t.after(() => h.stop());
+  const alice = await listen(h.wsUrl, 'apex-alice');
+  const reconnected = h.sim.waitForConnection();
+  const relisten = h.sim.waitForLine('LISTEN 201');
+  h.agent.restartLink();
+  await reconnected;
+  await relisten;
+  assert.equal(h.sim.connectionCount, 2);
+  await alice.close();
+});
+
+test('garbage from TapiServer is logged and ignored; the link stays up', async (t) => {
+  const warnings: string[] = [];
+  const logger = {
+    error: (m: string) => warnings.push(m),
+    warn: (m: string) => warnings.push(m),
+    info: () => undefined,
+    debug: () => undefined,
+  };
+  const h = await startHarness({ logger });
+  t.after(() => h.stop());
+  const alice = await listen(h.wsUrl, 'apex-alice');
+  h.sim.sendRaw(Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0a]));
+  h.sim.sendRaw('x'.repeat(10 * 1024) + '\n');
+  h.sim.sendRaw('FROBNICATE 201\nINCOMING\nINCOMING 2 01 +48\n');
+  const pop = alice.next('/user/queue/incoming-call');
+  h.sim.ring('201', '+48500', 'ok-1');
+  assert.equal(JSON.parse((await pop).body).callId, 'ok-1');
+  assert.equal(h.agent.link.state().status, 'connected');
+  assert.equal(h.sim.connectionCount, 1, 'never reconnected');
+  assert.ok(warnings.some((w) => /not valid UTF-8/.test(w)), 'binary garbage logged');
+  assert.ok(warnings.some((w) => /10240 bytes/.test(w)), 'overlong line logged');
+  assert.ok(warnings.some((w) => /unknown verb "FROBNICATE"/.test(w)), 'unknown verb logged');
+  assert.equal(alice.messages.get('/user/queue/incoming-call')?.length, 1, 'no pop from the malformed lines');
+  await alice.close();
+});
+
+test('keep-alive: a silent TapiServer (half-open) is dropped and reconnected', async (t) => {
+  const h = await startHarness({ config: { tapi: { keepaliveMs: 200, reconnectMs: 100 } } });
+  t.after(() => h.stop());
+  const errors: string[] = [];
+  h.agent.link.on('state', (s: LinkView) => {
+    if (s.lastError) errors.push(s.lastError);
+  });
+  await h.sim.waitForLine('PING');
+  h.sim.mute = true; // reads, never answers: like a peer that vanished without closing
+  const reconnected = h.sim.waitForConnection(3000);
+  await reconnected;
+  assert.ok(errors.some((e) => /silent for more than 400 ms/.test(e)), JSON.stringify(errors));
+});
