@@ -23,8 +23,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'electron', 'electron/*'], message: 'The renderer talks only to its bridge.' },
-            { group: ['**/main/**', '**/preload/**'], message: 'The renderer talks only to its bridge.' },
+            {
+              group: ['node:*', 'electron', 'electron/*'],
+              message: 'The renderer talks only to its bridge.',
+            },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The renderer talks only to its bridge.',
+            },
           ],
           paths: ['fs', 'path', 'os', 'child_process', 'net', 'http', 'events', 'crypto'],
         },

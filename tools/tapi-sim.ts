@@ -8,7 +8,10 @@ import { TapiSimulator } from './tapi-simulator.js';
  * send any line, `quit` to stop.
  */
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '44444' }, host: { type: 'string', default: '127.0.0.1' } },
+  options: {
+    port: { type: 'string', default: '44444' },
+    host: { type: 'string', default: '127.0.0.1' },
+  },
 });
 
 const sim = new TapiSimulator({
@@ -16,10 +19,14 @@ const sim = new TapiSimulator({
   host: values.host,
   onLine: (line, from) => console.log(`<- ${from}: ${line}`),
 });
-sim.on('connection', (socket) => console.log(`agent connected from ${socket.remoteAddress}:${socket.remotePort}`));
+sim.on('connection', (socket) =>
+  console.log(`agent connected from ${socket.remoteAddress}:${socket.remotePort}`),
+);
 sim.on('disconnect', () => console.log('agent disconnected'));
 const port = await sim.start();
-console.log(`TapiServer simulator on ${values.host}:${port}. Type: ring <ext> <number> [callId] [name…] | raw <line> | quit`);
+console.log(
+  `TapiServer simulator on ${values.host}:${port}. Type: ring <ext> <number> [callId] [name…] | raw <line> | quit`,
+);
 
 let callSeq = 0;
 const rl = readline.createInterface({ input: process.stdin });

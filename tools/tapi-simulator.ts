@@ -108,11 +108,16 @@ export class TapiSimulator extends EventEmitter<{
 
   /** Resolves with the first line (from now on, or already received if `seen`) matching. */
   waitForLine(match: string | RegExp, timeoutMs = 5000): Promise<string> {
-    const test = (line: string): boolean => (typeof match === 'string' ? line === match : match.test(line));
+    const test = (line: string): boolean =>
+      typeof match === 'string' ? line === match : match.test(line);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('line', onLine);
-        reject(new Error(`simulator: no line ${String(match)} within ${timeoutMs} ms; got ${JSON.stringify(this.lines.slice(-10))}`));
+        reject(
+          new Error(
+            `simulator: no line ${String(match)} within ${timeoutMs} ms; got ${JSON.stringify(this.lines.slice(-10))}`,
+          ),
+        );
       }, timeoutMs);
       const onLine = (line: string): void => {
         if (!test(line)) return;

@@ -7,7 +7,7 @@ import { TapiLink } from './tapi/tapi-link.js';
 import { StompGateway, type GatewayOptions } from './stomp/gateway.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Directory } from './directory/directory.js';
-import type { DashboardEvent, Snapshot } from '../shared/bridge.js';
+import type { CallView, DashboardEvent, Snapshot } from '../shared/bridge.js';
 
 export interface AgentOptions {
   config: Config;
@@ -16,6 +16,8 @@ export interface AgentOptions {
   directory?: Directory;
   /** Extra files served by the STOMP port under `<path>-client/` (the demo page). */
   extraAssets?: GatewayOptions['extraAssets'];
+  /** Calls from before this start (newest first, e.g. a persisted log): the call log begins with them. */
+  callHistory?: readonly CallView[];
 }
 
 export interface AgentEvents {
@@ -50,15 +52,26 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const directory = options.directory ?? (await createDirectory(config.directory, logger));
     const link = new TapiLink(config.tapi, logger);
     const router = new CallRouter(directory, link, logger);
-    const gateway = new StompGateway({ server: config.server, extraAssets: options.extraAssets }, router, logger);
+    for (const call of [...(options.callHistory ?? [])].reverse()) router.calls.record(call);
+    const gateway = new StompGateway(
+      { server: config.server, extraAssets: options.extraAssets },
+      router,
+      logger,
+    );
     let address: AddressInfo;
     try {
       address = await gateway.listen();
     } catch (error) {
       await directory.close();
       const e = error as NodeJS.ErrnoException;
-      const hint = e.code === 'EADDRINUSE' ? ` (port ${config.server.port} is in use: is another agent running?)` : '';
-      throw new Error(`cannot listen on ${config.server.host}:${config.server.port}: ${e.message}${hint}`, { cause: error });
+      const hint =
+        e.code === 'EADDRINUSE'
+          ? ` (port ${config.server.port} is in use: is another agent running?)`
+          : '';
+      throw new Error(
+        `cannot listen on ${config.server.host}:${config.server.port}: ${e.message}${hint}`,
+        { cause: error },
+      );
     }
     const endpoint = `${gateway.scheme}://${config.server.host}:${address.port}${config.server.path}`;
     const agent = new Agent(config, logger, directory, link, router, gateway, endpoint, address);
@@ -75,9 +88,15 @@ export class Agent extends TypedEmitter<AgentEvents> {
       if (state.status !== 'connected') router.linkDisconnected();
       this.emit('dashboard', { type: 'link', link: state });
     });
-    directory.onStateChange((state) => this.emit('dashboard', { type: 'directory', directory: state }));
-    router.on('session-opened', (session) => this.emit('dashboard', { type: 'session-opened', session }));
-    router.on('session-updated', (session) => this.emit('dashboard', { type: 'session-updated', session }));
+    directory.onStateChange((state) =>
+      this.emit('dashboard', { type: 'directory', directory: state }),
+    );
+    router.on('session-opened', (session) =>
+      this.emit('dashboard', { type: 'session-opened', session }),
+    );
+    router.on('session-updated', (session) =>
+      this.emit('dashboard', { type: 'session-updated', session }),
+    );
     router.on('session-closed', (id) => this.emit('dashboard', { type: 'session-closed', id }));
     router.on('phones', (phones) => this.emit('dashboard', { type: 'phones', phones }));
     router.on('call', (call) => this.emit('dashboard', { type: 'call', call }));

@@ -7,6 +7,9 @@ import { ConfigError, findAndLoadConfig, loadConfigFile } from './config/load-co
 import { consoleLogger } from './core/log.js';
 import { createDirectory } from './directory/create-directory.js';
 import { Agent } from './agent.js';
+import { CallHistory } from './dashboard/call-history.js';
+import { DashboardServer } from './dashboard/dashboard-server.js';
+import { headlessDataDir } from './dashboard/data-dir.js';
 
 /**
  * `tapi-messenger`: the headless shell (SPEC §5). Composes the core, prints where it listens
@@ -50,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (args['check-directory'] !== undefined) return checkDirectory(loaded.config, args['check-directory']);
+  if (args['check-directory'] !== undefined)
+    return checkDirectory(loaded.config, args['check-directory']);
   return run(loaded.config, loaded.file);
 }
 
@@ -101,20 +105,36 @@ async function run(config: Config, file: string | null): Promise<number> {
   const logger = consoleLogger(config.log.level);
   logger.info(file ? `configuration from ${file}` : 'no configuration file: using the defaults');
   let agent: Agent;
+  let history: CallHistory;
+  let dashboard: DashboardServer;
   try {
-    agent = await Agent.start({ config, logger });
+    history = await CallHistory.open({ folder: headlessDataDir(), logger });
+    agent = await Agent.start({ config, logger, callHistory: history.recent() });
   } catch (error) {
     console.error((error as Error).message);
     return 1;
   }
+  const stopRecording = history.attach(agent.router);
+  try {
+    dashboard = await DashboardServer.start({ agent, config: config.dashboard, logger });
+  } catch (error) {
+    console.error((error as Error).message);
+    await agent.stop();
+    return 1;
+  }
   console.log(`Tapi Messenger listening on ${agent.endpoint}`);
+  console.log(`Dashboard: ${dashboard.url} (call log in ${history.folder})`);
   const { tapi } = config;
-  console.log(`TapiServer link: ${agent.link.state().status} to ${tapi.host}:${tapi.port} (retry every ${tapi.reconnectMs} ms)`);
+  console.log(
+    `TapiServer link: ${agent.link.state().status} to ${tapi.host}:${tapi.port} (retry every ${tapi.reconnectMs} ms)`,
+  );
   let shown = agent.link.state().status;
   agent.link.on('state', (state) => {
     if (state.status === shown) return;
     shown = state.status;
-    console.log(`TapiServer link: ${state.status}${state.lastError ? ` (${state.lastError})` : ''}`);
+    console.log(
+      `TapiServer link: ${state.status}${state.lastError ? ` (${state.lastError})` : ''}`,
+    );
   });
 
   return new Promise<number>((resolve) => {
@@ -123,13 +143,20 @@ async function run(config: Config, file: string | null): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info(`${signal}: closing every session and the TapiServer link`);
-      agent.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${(error as Error).message}`);
-          resolve(1);
-        },
-      );
+      dashboard
+        .close()
+        .then(() => agent.stop())
+        .then(() => {
+          stopRecording();
+          return history.flush();
+        })
+        .then(
+          () => resolve(0),
+          (error: unknown) => {
+            logger.error(`shutdown failed: ${(error as Error).message}`);
+            resolve(1);
+          },
+        );
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -32,7 +32,12 @@ if ('path' in found && process.env.TAPI_MESSENGER_HEADLESS !== '1') {
   child.on('exit', (code) => process.exit(code ?? 0));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 } else {
-  const why = 'path' in found ? 'TAPI_MESSENGER_HEADLESS=1' : `Electron runtime not available (${found.missing})`;
-  console.log(`Starting headless: ${why}. The dashboard is served to your browser instead of a tray window.`);
+  const why =
+    'path' in found
+      ? 'TAPI_MESSENGER_HEADLESS=1'
+      : `Electron runtime not available (${found.missing})`;
+  console.log(
+    `Starting headless: ${why}. The dashboard is served to your browser instead of a tray window.`,
+  );
   process.exit(await main(argv));
 }

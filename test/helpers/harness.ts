@@ -10,7 +10,12 @@ import { TapiSimulator } from '../../tools/tapi-simulator.js';
 
 /** The directory most tests use: three users, two of them on phones 201 and 202. */
 export const DIRECTORY = {
-  sessions: { 'apex-alice': 'ALICE', 'apex-alice-2': 'alice', 'apex-bob': 'BOB', 'apex-carol': 'CAROL' },
+  sessions: {
+    'apex-alice': 'ALICE',
+    'apex-alice-2': 'alice',
+    'apex-bob': 'BOB',
+    'apex-carol': 'CAROL',
+  },
   users: { ALICE: '201', BOB: '202' },
 };
 
@@ -46,14 +51,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const overrides = options.config ?? {};
   const raw = {
     ...overrides,
-    server: { host: '127.0.0.1', port: 0, heartbeatMs: [1000, 1000], ...(overrides.server as object | undefined) },
-    tapi: { host: '127.0.0.1', port: simPort, reconnectMs: 300, ...(overrides.tapi as object | undefined) },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      heartbeatMs: [1000, 1000],
+      ...(overrides.server as object | undefined),
+    },
+    tapi: {
+      host: '127.0.0.1',
+      port: simPort,
+      reconnectMs: 300,
+      ...(overrides.tapi as object | undefined),
+    },
     directory: { type: 'file', file: directoryFile },
     dashboard: { host: '127.0.0.1', port: 0 },
   };
   const config: Config = parseConfig(raw);
   const connected = options.simulator === false ? Promise.resolve() : sim.waitForConnection();
-  const agent = await Agent.start({ config, logger: options.logger ?? silentLogger(), directory: options.directory });
+  const agent = await Agent.start({
+    config,
+    logger: options.logger ?? silentLogger(),
+    directory: options.directory,
+  });
   await connected;
   const base = `http://127.0.0.1:${agent.address.port}`;
   return {
@@ -72,7 +91,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Resolves when `check()` is true, re-checking on each event of `emitter`… or rejects after `timeoutMs`. */
-export function waitUntil(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export function waitUntil(
+  check: () => boolean,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
     const started = Date.now();

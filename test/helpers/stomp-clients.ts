@@ -21,7 +21,10 @@ export interface SeedStompClient {
   ws: { close(): void; _transport: { url: string }; transport: string };
   disconnect(callback?: () => void): void;
   send(destination: string, headers: Record<string, string>, body: string): void;
-  subscribe(destination: string, callback: (frame: OldStompFrame) => void): { id: string; unsubscribe(): void };
+  subscribe(
+    destination: string,
+    callback: (frame: OldStompFrame) => void,
+  ): { id: string; unsubscribe(): void };
 }
 
 export interface SeedOptions {
@@ -43,7 +46,11 @@ interface SeedModule {
  * without WebSocket would be.
  */
 export function loadSeedClient(transports?: string[]): SeedModule {
-  const SockJS = require('sockjs-client') as new (url: string, _r?: unknown, o?: unknown) => unknown;
+  const SockJS = require('sockjs-client') as new (
+    url: string,
+    _r?: unknown,
+    o?: unknown,
+  ) => unknown;
   const { Stomp } = require('stompjs/lib/stomp.js') as {
     Stomp: { setInterval?: unknown; clearInterval?: unknown };
   };
@@ -96,7 +103,8 @@ export async function connectModern(
   });
   const connected = new Promise<string>((resolve, reject) => {
     client.onConnect = (frame) => resolve(frame.headers.session ?? '');
-    client.onStompError = (frame) => reject(new Error(`STOMP ERROR: ${frame.headers.message ?? ''}`));
+    client.onStompError = (frame) =>
+      reject(new Error(`STOMP ERROR: ${frame.headers.message ?? ''}`));
     client.onWebSocketError = () => reject(new Error('websocket error'));
   });
   client.activate();
@@ -116,7 +124,10 @@ export async function connectModern(
     subscribe: (destination) => client.subscribe(destination, record(destination)),
     next: (destination, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no message on ${destination} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no message on ${destination} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const list = waiters.get(destination) ?? [];
         list.push((m) => {
           clearTimeout(timer);

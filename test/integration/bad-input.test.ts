@@ -5,16 +5,22 @@ import { startHarness, type Harness } from '../helpers/harness.js';
 import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
 
 /** A raw WebSocket STOMP peer that records what the server sends and how it ends. */
-async function rawPeer(h: Harness): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<number> }> {
+async function rawPeer(
+  h: Harness,
+): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<number> }> {
   const ws = new WebSocket(h.wsUrl, ['v12.stomp']);
   const frames: string[] = [];
   ws.on('message', (data: Buffer) => frames.push(data.toString()));
-  const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
+  const closed = new Promise<number>((resolve) =>
+    ws.once('close', (code: number) => resolve(code)),
+  );
   await new Promise((resolve) => ws.once('open', resolve));
   return { ws, frames, closed };
 }
 
-async function connected(h: Harness): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<number> }> {
+async function connected(
+  h: Harness,
+): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<number> }> {
   const peer = await rawPeer(h);
   const ready = new Promise<void>((resolve) => peer.ws.once('message', () => resolve()));
   peer.ws.send('CONNECT\naccept-version:1.2\n\n\0');
@@ -41,14 +47,38 @@ async function bystanderStillWorks(h: Harness, client: ModernClient): Promise<vo
 }
 
 const protocolErrors: Array<[string, string, RegExp]> = [
-  ['malformed frame', 'CONNECT\naccept-version:1.2\n\n\0SEND\nno colon here\n\n\0', /MALFORMED_FRAME/],
+  [
+    'malformed frame',
+    'CONNECT\naccept-version:1.2\n\n\0SEND\nno colon here\n\n\0',
+    /MALFORMED_FRAME/,
+  ],
   ['unknown command', 'CONNECT\naccept-version:1.2\n\n\0FROB\n\n\0', /UNKNOWN_COMMAND/],
-  ['bad header escape', 'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/tapi/\\x\n\n\0', /BAD_HEADER_ESCAPE/],
-  ['non-numeric content-length', 'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/tapi/call\ncontent-length:abc\n\n\0', /BAD_CONTENT_LENGTH/],
-  ['SEND to /topic', 'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/topic/x\n\nhi\0', /FORBIDDEN_DESTINATION/],
-  ['SEND to /user', 'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/user/queue/incoming-call\n\nhi\0', /FORBIDDEN_DESTINATION/],
+  [
+    'bad header escape',
+    'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/tapi/\\x\n\n\0',
+    /BAD_HEADER_ESCAPE/,
+  ],
+  [
+    'non-numeric content-length',
+    'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/tapi/call\ncontent-length:abc\n\n\0',
+    /BAD_CONTENT_LENGTH/,
+  ],
+  [
+    'SEND to /topic',
+    'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/topic/x\n\nhi\0',
+    /FORBIDDEN_DESTINATION/,
+  ],
+  [
+    'SEND to /user',
+    'CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/user/queue/incoming-call\n\nhi\0',
+    /FORBIDDEN_DESTINATION/,
+  ],
   ['frame before CONNECT', 'SUBSCRIBE\nid:1\ndestination:/x\n\n\0', /PROTOCOL_VIOLATION/],
-  ['frame over maxFrameBytes', `CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/tapi/call\n\n${'9'.repeat(70_000)}\0`, /FRAME_TOO_LARGE/],
+  [
+    'frame over maxFrameBytes',
+    `CONNECT\naccept-version:1.2\n\n\0SEND\ndestination:/tapi/call\n\n${'9'.repeat(70_000)}\0`,
+    /FRAME_TOO_LARGE/,
+  ],
 ];
 
 for (const [what, bytes, expected] of protocolErrors) {
@@ -79,7 +109,16 @@ test('a frame split over many messages and several frames in one message both wo
   peer.ws.close();
 });
 
-const badNumbers = ['12 34 CALL 999', '201\r\nUNLISTEN 202', '201\nCALL 201 1', 'abc', '12\t34', '+48 123 4567 x2', '1'.repeat(33), ''];
+const badNumbers = [
+  '12 34 CALL 999',
+  '201\r\nUNLISTEN 202',
+  '201\nCALL 201 1',
+  'abc',
+  '12\t34',
+  '+48 123 4567 x2',
+  '1'.repeat(33),
+  '',
+];
 
 test('bad numbers are refused with BAD_NUMBER and no line reaches TapiServer', async (t) => {
   const h = await startHarness();
@@ -95,7 +134,10 @@ test('bad numbers are refused with BAD_NUMBER and no line reaches TapiServer', a
     assert.ok(body.message.length > 10);
   }
   // A good dial afterwards is the first thing TapiServer hears from this session.
-  client.client.publish({ destination: '/tapi/call', body: JSON.stringify({ toNumber: '+48 (22) 555-01-02' }) });
+  client.client.publish({
+    destination: '/tapi/call',
+    body: JSON.stringify({ toNumber: '+48 (22) 555-01-02' }),
+  });
   assert.equal(await h.sim.waitForLine(/^CALL /), 'CALL 202 +48225550102');
   assert.deepEqual(h.sim.lines.slice(linesBefore), ['CALL 202 +48225550102']);
   await client.close();
@@ -114,7 +156,10 @@ test('malformed dial bodies are BAD_REQUEST; dial before listen is NOT_LISTENING
   const error = client.next('/user/queue/errors');
   client.client.publish({ destination: '/tapi/call', body: '{"toNumber":"201"}' });
   assert.equal(JSON.parse((await error).body).code, 'NOT_LISTENING');
-  assert.deepEqual(h.sim.lines.filter((l) => l.startsWith('CALL')), []);
+  assert.deepEqual(
+    h.sim.lines.filter((l) => l.startsWith('CALL')),
+    [],
+  );
   await client.close();
 });
 
@@ -134,7 +179,10 @@ test('listen refusals: unknown APEX session, user without phone, missing header'
     client.client.publish({ destination: '/tapi/listen', headers });
     assert.deepEqual(JSON.parse((await reply).body), { listening: false, reason });
   }
-  assert.deepEqual(h.sim.lines.filter((l) => l.startsWith('LISTEN')), []);
+  assert.deepEqual(
+    h.sim.lines.filter((l) => l.startsWith('LISTEN')),
+    [],
+  );
   await client.close();
 });
 
@@ -142,8 +190,12 @@ test('SEND to an unknown application destination is BAD_REQUEST, the session sta
   const h = await startHarness();
   t.after(() => h.stop());
   const peer = await connected(h);
-  const reply = new Promise<string>((resolve) => peer.ws.on('message', (d: Buffer) => resolve(d.toString())));
-  peer.ws.send('SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/tapi/frob\n\n\0');
+  const reply = new Promise<string>((resolve) =>
+    peer.ws.on('message', (d: Buffer) => resolve(d.toString())),
+  );
+  peer.ws.send(
+    'SUBSCRIBE\nid:e\ndestination:/user/queue/errors\n\n\0SEND\ndestination:/tapi/frob\n\n\0',
+  );
   assert.match(await reply, /"code":"BAD_REQUEST"/);
   assert.equal(peer.ws.readyState, WebSocket.OPEN);
   peer.ws.close();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startHarness, waitUntil } from '../helpers/harness.js';
+import { startHarness } from '../helpers/harness.js';
 import { connectModern } from '../helpers/stomp-clients.js';
 
 test('@stomp/stompjs 7 over the raw WebSocket endpoint: listen, pop, dial, close', async (t) => {
@@ -31,7 +31,10 @@ test('@stomp/stompjs 7 over the raw WebSocket endpoint: listen, pop, dial, close
     assert.equal(Number(message.headers['content-length']), Buffer.byteLength(message.body));
   }
 
-  client.client.publish({ destination: '/tapi/call', body: JSON.stringify({ toNumber: '(022) 555.01.02' }) });
+  client.client.publish({
+    destination: '/tapi/call',
+    body: JSON.stringify({ toNumber: '(022) 555.01.02' }),
+  });
   assert.equal(await h.sim.waitForLine(/^CALL /), 'CALL 202 0225550102');
 
   const unlistened = h.sim.waitForLine('UNLISTEN 202');
@@ -48,7 +51,9 @@ test('CONNECTED carries version and heart-beat; the STOMP subprotocol is negotia
     ws.once('error', reject);
   });
   assert.equal(ws.protocol, 'v12.stomp');
-  const frame = new Promise<string>((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString())));
+  const frame = new Promise<string>((resolve) =>
+    ws.once('message', (data: Buffer) => resolve(data.toString())),
+  );
   ws.send('CONNECT\naccept-version:1.0,1.1\nhost:x\n\n\0');
   const text = await frame;
   assert.match(text, /^CONNECTED\n/);
@@ -62,7 +67,9 @@ test('a client that stops heart-beating is closed and unbound', async (t) => {
   t.after(() => h.stop());
   const ws = new WebSocket(h.wsUrl, ['v12.stomp']);
   await new Promise((resolve) => ws.once('open', resolve));
-  const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
+  const closed = new Promise<number>((resolve) =>
+    ws.once('close', (code: number) => resolve(code)),
+  );
   ws.send('CONNECT\naccept-version:1.2\nheart-beat:1000,0\n\n\0');
   ws.send('SEND\ndestination:/tapi/listen\napex_session:apex-alice\n\n\0');
   await h.sim.waitForLine('LISTEN 201');

@@ -20,7 +20,10 @@ test('three sessions on one phone: one LISTEN, UNLISTEN only when the last one g
   const b = await listen(h.wsUrl, 'apex-alice-2'); // user names compare case-insensitively
   const c = await listen(h.wsUrl, 'apex-alice');
   const bob = await listen(h.wsUrl, 'apex-bob');
-  assert.deepEqual(h.sim.lines.filter((l) => l.startsWith('LISTEN')).sort(), ['LISTEN 201', 'LISTEN 202']);
+  assert.deepEqual(h.sim.lines.filter((l) => l.startsWith('LISTEN')).sort(), [
+    'LISTEN 201',
+    'LISTEN 202',
+  ]);
 
   // A call to 201 reaches every open session of 201 and none of 202.
   const pops = [a, b, c].map((client) => client.next('/user/queue/incoming-call'));
@@ -56,7 +59,10 @@ test('a second listen from the same session re-binds it to the new phone', async
   client.client.publish({ destination: '/tapi/listen', headers: { apex_session: 'apex-bob' } });
   await moved;
   assert.deepEqual(JSON.parse((await reply).body), { listening: true, phone: '202', user: 'BOB' });
-  assert.deepEqual(h.agent.router.phones().map((p) => p.phone), ['202']);
+  assert.deepEqual(
+    h.agent.router.phones().map((p) => p.phone),
+    ['202'],
+  );
   await client.close();
 });
 

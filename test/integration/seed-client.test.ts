@@ -26,7 +26,11 @@ for (const transports of [undefined, ['xhr-streaming'], ['xhr-polling']]) {
     });
     await listened;
     await waitUntil(() => replies.length === 1, 5000, 'the listen reply');
-    assert.deepEqual(JSON.parse(replies[0] ?? ''), { listening: true, phone: '201', user: 'ALICE' });
+    assert.deepEqual(JSON.parse(replies[0] ?? ''), {
+      listening: true,
+      phone: '201',
+      user: 'ALICE',
+    });
 
     // The id the page read from its transport URL is the server's STOMP session id.
     const serverIds = h.agent.router.sessions().map((s) => s.id);
@@ -68,11 +72,19 @@ test('two pages with a foreign session id cannot share one: the second is refuse
   // A second SockJS connection that reuses the first one's session id in its URL.
   const { default: WebSocket } = await import('ws');
   const sid = first.sessionId;
-  const ws = new WebSocket(`ws://127.0.0.1:${h.agent.address.port}/tapi-messenger/000/${sid}/websocket`);
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${h.agent.address.port}/tapi-messenger/000/${sid}/websocket`,
+  );
   const frames: string[] = [];
   ws.on('message', (data: Buffer) => frames.push(data.toString()));
   await new Promise((resolve) => ws.on('close', resolve));
-  assert.ok(frames.some((f) => f.startsWith('c') && f.includes('session id already in use')), JSON.stringify(frames));
-  assert.deepEqual(h.agent.router.sessions().map((s) => s.id), [sid]);
+  assert.ok(
+    frames.some((f) => f.startsWith('c') && f.includes('session id already in use')),
+    JSON.stringify(frames),
+  );
+  assert.deepEqual(
+    h.agent.router.sessions().map((s) => s.id),
+    [sid],
+  );
   first.ws.close();
 });

@@ -36,12 +36,19 @@ test('TapiServer restarted: reconnect within reconnectMs + 1 s, LISTEN resent, c
   const sim = new TapiSimulator({ port });
   t.after(() => sim.stop());
   const stoppedAt = Date.now();
-  const relistened = Promise.all([sim.waitForLine('LISTEN 201', 3000), sim.waitForLine('LISTEN 202', 3000)]);
+  const relistened = Promise.all([
+    sim.waitForLine('LISTEN 201', 3000),
+    sim.waitForLine('LISTEN 202', 3000),
+  ]);
   await sim.start();
   await relistened;
   assert.ok(Date.now() - stoppedAt < 500 + 1000, `reconnected after ${Date.now() - stoppedAt} ms`);
   assert.ok(!sim.lines.includes('CALL 201 123'), 'the refused dial did not fire later');
-  assert.equal(sim.lines.filter((l) => l.startsWith('LISTEN')).length, 2, 'each phone re-LISTENed exactly once');
+  assert.equal(
+    sim.lines.filter((l) => l.startsWith('LISTEN')).length,
+    2,
+    'each phone re-LISTENed exactly once',
+  );
 
   const pop = bob.next('/user/queue/incoming-call');
   sim.ring('202', '+4812');
@@ -76,16 +83,29 @@ test('garbage from TapiServer is logged and ignored; the link stays up', async (
   const alice = await listen(h.wsUrl, 'apex-alice');
   h.sim.sendRaw(Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x0a]));
   h.sim.sendRaw('x'.repeat(10 * 1024) + '\n');
-  h.sim.sendRaw('FROBNICATE 201\nINCOMING\nINCOMING 2 01 +48\n');
+  h.sim.sendRaw('FROBNICATE 201\nINCOMING\nINCOMING 2@1 +48\n');
   const pop = alice.next('/user/queue/incoming-call');
   h.sim.ring('201', '+48500', 'ok-1');
   assert.equal(JSON.parse((await pop).body).callId, 'ok-1');
   assert.equal(h.agent.link.state().status, 'connected');
   assert.equal(h.sim.connectionCount, 1, 'never reconnected');
-  assert.ok(warnings.some((w) => /not valid UTF-8/.test(w)), 'binary garbage logged');
-  assert.ok(warnings.some((w) => /10240 bytes/.test(w)), 'overlong line logged');
-  assert.ok(warnings.some((w) => /unknown verb "FROBNICATE"/.test(w)), 'unknown verb logged');
-  assert.equal(alice.messages.get('/user/queue/incoming-call')?.length, 1, 'no pop from the malformed lines');
+  assert.ok(
+    warnings.some((w) => /not valid UTF-8/.test(w)),
+    'binary garbage logged',
+  );
+  assert.ok(
+    warnings.some((w) => /10240 bytes/.test(w)),
+    'overlong line logged',
+  );
+  assert.ok(
+    warnings.some((w) => /unknown verb "FROBNICATE"/.test(w)),
+    'unknown verb logged',
+  );
+  assert.equal(
+    alice.messages.get('/user/queue/incoming-call')?.length,
+    1,
+    'no pop from the malformed lines',
+  );
   await alice.close();
 });
 
@@ -100,5 +120,8 @@ test('keep-alive: a silent TapiServer (half-open) is dropped and reconnected', a
   h.sim.mute = true; // reads, never answers: like a peer that vanished without closing
   const reconnected = h.sim.waitForConnection(3000);
   await reconnected;
-  assert.ok(errors.some((e) => /silent for more than 400 ms/.test(e)), JSON.stringify(errors));
+  assert.ok(
+    errors.some((e) => /silent for more than 400 ms/.test(e)),
+    JSON.stringify(errors),
+  );
 });

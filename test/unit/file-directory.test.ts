@@ -15,7 +15,10 @@ async function tempFolder(t: { after(fn: () => Promise<void>): void }): Promise<
 test('resolves sessions to users and phones, user names case-insensitively', async (t) => {
   const folder = await tempFolder(t);
   const file = path.join(folder, 'directory.json');
-  await writeFile(file, JSON.stringify({ sessions: { s1: 'alice', s2: 'NOPHONE' }, users: { ALICE: '201' } }));
+  await writeFile(
+    file,
+    JSON.stringify({ sessions: { s1: 'alice', s2: 'NOPHONE' }, users: { ALICE: '201' } }),
+  );
   const directory = await FileDirectory.open(file, silentLogger());
   t.after(() => directory.close());
   assert.deepEqual(await directory.resolve('s1'), { kind: 'found', user: 'alice', phone: '201' });

@@ -82,7 +82,11 @@ export function loadConfigFile(file: string): LoadedConfig {
     throw new ConfigError(`config file ${absolute} is not valid JSON: ${(error as Error).message}`);
   }
   const baseDir = path.dirname(absolute);
-  return { config: resolvePaths(parseConfig(raw, `config file ${absolute}`), baseDir), file: absolute, baseDir };
+  return {
+    config: resolvePaths(parseConfig(raw, `config file ${absolute}`), baseDir),
+    file: absolute,
+    baseDir,
+  };
 }
 
 export const DEFAULT_CONFIG_NAME = 'tapi-messenger.json';

@@ -10,7 +10,11 @@ const host = z.string().min(1);
 
 const tlsSchema = z.union([
   z.strictObject({ pfx: z.string().min(1), passphrase: z.string().optional() }),
-  z.strictObject({ cert: z.string().min(1), key: z.string().min(1), passphrase: z.string().optional() }),
+  z.strictObject({
+    cert: z.string().min(1),
+    key: z.string().min(1),
+    passphrase: z.string().optional(),
+  }),
 ]);
 
 export const serverSchema = z.strictObject({
@@ -21,12 +25,15 @@ export const serverSchema = z.strictObject({
     .regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, 'must look like "/tapi-messenger"')
     .default('/tapi-messenger'),
   allowedOrigins: z.array(z.string().min(1)).min(1).default(['*']),
-  maxFrameBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(65536),
+  maxFrameBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(65536),
   tls: tlsSchema.nullable().default(null),
   /** What the server offers in CONNECTED's heart-beat header: [can send every, wants every] ms. */
-  heartbeatMs: z
-    .tuple([z.number().int().min(0), z.number().int().min(0)])
-    .default([10000, 10000]),
+  heartbeatMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([10000, 10000]),
   /** A socket that has not sent CONNECT by then is closed. */
   connectTimeoutMs: z.number().int().min(100).default(60000),
 });

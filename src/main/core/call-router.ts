@@ -90,7 +90,12 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.emit('session-closed', session.id);
   }
 
-  message(session: ClientSession, destination: string, headers: ReadonlyMap<string, string>, body: Buffer): void {
+  message(
+    session: ClientSession,
+    destination: string,
+    headers: ReadonlyMap<string, string>,
+    body: Buffer,
+  ): void {
     switch (destination) {
       case LISTEN_DESTINATION:
         void this.#listen(session, headers.get('apex_session'));
@@ -99,7 +104,11 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
         this.#dial(session, body);
         return;
       default:
-        this.#error(session, 'BAD_REQUEST', `there is no destination ${destination}; use ${LISTEN_DESTINATION} or ${CALL_DESTINATION}`);
+        this.#error(
+          session,
+          'BAD_REQUEST',
+          `there is no destination ${destination}; use ${LISTEN_DESTINATION} or ${CALL_DESTINATION}`,
+        );
     }
   }
 
@@ -109,7 +118,9 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     const seq = ++entry.listenSeq;
     const apex = apexSessionSchema.safeParse(header);
     if (!apex.success) {
-      this.logger.info(`session ${session.id}: listen refused: ${apex.error.issues[0]?.message ?? 'bad request'}`);
+      this.logger.info(
+        `session ${session.id}: listen refused: ${apex.error.issues[0]?.message ?? 'bad request'}`,
+      );
       this.#refuseListen(session, 'BAD_REQUEST', true);
       return;
     }
@@ -152,12 +163,22 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     if (!number.ok) return this.#dialError(session, 'BAD_NUMBER', number.reason);
     const binding = this.registry.binding(session.id);
     if (!binding) {
-      return this.#dialError(session, 'NOT_LISTENING', `send ${LISTEN_DESTINATION} with your apex_session before dialling`);
+      return this.#dialError(
+        session,
+        'NOT_LISTENING',
+        `send ${LISTEN_DESTINATION} with your apex_session before dialling`,
+      );
     }
     if (!this.link.send({ verb: 'CALL', ext: binding.phone, number: number.number })) {
-      return this.#dialError(session, 'LINK_DOWN', 'TapiServer is not connected; nothing was dialled, try again shortly');
+      return this.#dialError(
+        session,
+        'LINK_DOWN',
+        'TapiServer is not connected; nothing was dialled, try again shortly',
+      );
     }
-    this.logger.info(`session ${session.id} (${binding.user}) dials ${number.number} from ${binding.phone}`);
+    this.logger.info(
+      `session ${session.id} (${binding.user}) dials ${number.number} from ${binding.phone}`,
+    );
     this.emit('dial', { outcome: 'sent' });
   }
 
@@ -210,7 +231,11 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     void lookup.then((name) => this.#popUp(message, name ?? 'UNKNOWN', receivedAt));
   }
 
-  #popUp(message: Extract<TapiMessage, { kind: 'incoming' }>, name: string, receivedAt: number): void {
+  #popUp(
+    message: Extract<TapiMessage, { kind: 'incoming' }>,
+    name: string,
+    receivedAt: number,
+  ): void {
     const at = Date.now();
     const body = JSON.stringify({
       name,
@@ -230,7 +255,9 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       frames += sent;
     }
     if (frames > 0) this.emit('delivered', { frames, latencyMs: performance.now() - receivedAt });
-    this.logger.info(`incoming call on ${message.ext} from ${message.caller}: ${reached} session(s) reached`);
+    this.logger.info(
+      `incoming call on ${message.ext} from ${message.caller}: ${reached} session(s) reached`,
+    );
     const call: CallView = {
       at,
       extension: message.ext,
@@ -246,7 +273,8 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   #apply(effects: LinkEffects): void {
     for (const phone of effects.unlisten) this.link.send({ verb: 'UNLISTEN', ext: phone });
     for (const phone of effects.listen) this.link.send({ verb: 'LISTEN', ext: phone });
-    if (effects.unlisten.length > 0 || effects.listen.length > 0) this.emit('phones', this.phones());
+    if (effects.unlisten.length > 0 || effects.listen.length > 0)
+      this.emit('phones', this.phones());
   }
 
   /** Sends UNLISTEN for every phone and forgets every binding (shutdown). */
@@ -275,6 +303,8 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
 
   phones(): PhoneView[] {
     const listening = this.link.isConnected;
-    return this.registry.phoneCounts().map(({ phone, sessions }) => ({ phone, sessions, listening }));
+    return this.registry
+      .phoneCounts()
+      .map(({ phone, sessions }) => ({ phone, sessions, listening }));
   }
 }

@@ -19,7 +19,12 @@ export interface ClientSession {
 export interface ClientApplication {
   opened(session: ClientSession): void;
   /** A SEND to an application destination (`/tapi/…`). */
-  message(session: ClientSession, destination: string, headers: ReadonlyMap<string, string>, body: Buffer): void;
+  message(
+    session: ClientSession,
+    destination: string,
+    headers: ReadonlyMap<string, string>,
+    body: Buffer,
+  ): void;
   closed(session: ClientSession, reason: string): void;
 }
 

@@ -11,5 +11,5 @@ export function incomingCallDestinations(stompSessionId: string, apexSession: st
     `/user/queue/incoming-call-user${apexSession}`,
     '/user/queue/incoming-call',
   ];
-  return all[0] === all[1] ? [all[0], all[2]] as string[] : all;
+  return all[0] === all[1] ? ([all[0], all[2]] as string[]) : all;
 }

@@ -21,10 +21,10 @@ export type DialRequest = z.infer<typeof dialRequestSchema>;
 
 /** Body of a listen reply on `/topic/is-listen-init`. */
 export type ListenReply =
-  | { listening: true; phone: string; user: string }
-  | { listening: false; reason: ListenRefusal };
+  { listening: true; phone: string; user: string } | { listening: false; reason: ListenRefusal };
 
-export type ListenRefusal = 'SESSION_NOT_FOUND' | 'NO_PHONE' | 'DIRECTORY_UNAVAILABLE' | 'BAD_REQUEST';
+export type ListenRefusal =
+  'SESSION_NOT_FOUND' | 'NO_PHONE' | 'DIRECTORY_UNAVAILABLE' | 'BAD_REQUEST';
 
 /** Codes on `/user/queue/errors`: a documented, stable list. */
 export type ErrorCode = 'NOT_LISTENING' | 'BAD_NUMBER' | 'LINK_DOWN' | 'BAD_REQUEST';

@@ -25,7 +25,9 @@ interface Tables {
 }
 
 function formatProblems(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`).join('; ');
+  return error.issues
+    .map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`)
+    .join('; ');
 }
 
 /** Parses the text of a directory file; throws an Error naming the bad entry. */
@@ -69,7 +71,11 @@ export class FileDirectory implements Directory {
   }
 
   /** Loads the file once and starts watching it. A missing or bad file is logged, not thrown. */
-  static async open(file: string, logger: Logger, events: FileDirectoryEvents = {}): Promise<FileDirectory> {
+  static async open(
+    file: string,
+    logger: Logger,
+    events: FileDirectoryEvents = {},
+  ): Promise<FileDirectory> {
     const directory = new FileDirectory(file, logger, events);
     await directory.reload();
     directory.watch();
@@ -107,7 +113,10 @@ export class FileDirectory implements Directory {
       `directory file ${this.file} loaded: ${this.#tables.sessions.size} sessions, ${this.#tables.users.size} users`,
     );
     this.#state.set('ok', null);
-    this.events.onReload?.({ sessions: this.#tables.sessions.size, users: this.#tables.users.size });
+    this.events.onReload?.({
+      sessions: this.#tables.sessions.size,
+      users: this.#tables.users.size,
+    });
   }
 
   /** Watches the folder, not the file: editors replace files by rename, which ends a file watch. */
@@ -123,9 +132,13 @@ export class FileDirectory implements Directory {
           void this.reload();
         }, 50);
       });
-      this.#watcher.on('error', (error) => this.logger.warn(`watching ${folder} failed: ${error.message}`));
+      this.#watcher.on('error', (error) =>
+        this.logger.warn(`watching ${folder} failed: ${error.message}`),
+      );
     } catch (error) {
-      this.logger.warn(`cannot watch ${folder} for changes (${(error as Error).message}); restart to reload`);
+      this.logger.warn(
+        `cannot watch ${folder} for changes (${(error as Error).message}); restart to reload`,
+      );
     }
   }
 

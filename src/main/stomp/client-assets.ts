@@ -16,7 +16,10 @@ export interface Asset {
 export function clientAssets(): Map<string, Asset> {
   const js = 'application/javascript; charset=utf-8';
   return new Map([
-    ['sockjs.min.js', { file: require.resolve('sockjs-client/dist/sockjs.min.js'), contentType: js }],
+    [
+      'sockjs.min.js',
+      { file: require.resolve('sockjs-client/dist/sockjs.min.js'), contentType: js },
+    ],
     ['stomp.min.js', { file: require.resolve('stompjs/lib/stomp.min.js'), contentType: js }],
   ]);
 }

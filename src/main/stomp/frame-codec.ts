@@ -233,7 +233,10 @@ export class FrameDecoder {
   #onCommand(raw: Buffer): void {
     const command = decodeText(raw, 'frame command');
     if (!/^[A-Z]{1,16}$/.test(command)) {
-      throw new StompProtocolError('MALFORMED_FRAME', 'a frame must start with a command such as SEND');
+      throw new StompProtocolError(
+        'MALFORMED_FRAME',
+        'a frame must start with a command such as SEND',
+      );
     }
     this.#command = command;
     this.#headers = new Map();
@@ -247,7 +250,10 @@ export class FrameDecoder {
       throw new StompProtocolError('MALFORMED_FRAME', 'a header line must be "name:value"');
     }
     if (this.#headers.size >= this.#maxHeaders) {
-      throw new StompProtocolError('TOO_MANY_HEADERS', `a frame may have at most ${this.#maxHeaders} headers`);
+      throw new StompProtocolError(
+        'TOO_MANY_HEADERS',
+        `a frame may have at most ${this.#maxHeaders} headers`,
+      );
     }
     // CONNECT and STOMP frames are never escaped (STOMP 1.2), so old clients can negotiate.
     const version =
@@ -261,11 +267,17 @@ export class FrameDecoder {
     const declared = this.#headers.get('content-length');
     if (declared !== undefined) {
       if (!/^[0-9]{1,10}$/.test(declared)) {
-        throw new StompProtocolError('BAD_CONTENT_LENGTH', `content-length "${declared}" is not a number of bytes`);
+        throw new StompProtocolError(
+          'BAD_CONTENT_LENGTH',
+          `content-length "${declared}" is not a number of bytes`,
+        );
       }
       const length = Number(declared);
       if (this.#frameBytes + length + 1 > this.#max) {
-        throw new StompProtocolError('FRAME_TOO_LARGE', `frame exceeds the limit of ${this.#max} bytes`);
+        throw new StompProtocolError(
+          'FRAME_TOO_LARGE',
+          `frame exceeds the limit of ${this.#max} bytes`,
+        );
       }
       this.#contentLength = length;
     }
@@ -274,7 +286,11 @@ export class FrameDecoder {
 
   #finish(): Decoded {
     this.#state = 'idle';
-    const frame: StompFrame = { command: this.#command, headers: this.#headers, body: this.#body.take() };
+    const frame: StompFrame = {
+      command: this.#command,
+      headers: this.#headers,
+      body: this.#body.take(),
+    };
     this.#headers = new Map();
     return { type: 'frame', frame };
   }

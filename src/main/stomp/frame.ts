@@ -36,7 +36,8 @@ export type StompErrorCode =
 export class StompProtocolError extends Error {
   override readonly name = 'StompProtocolError';
   constructor(
-    readonly code: StompErrorCode | 'UNKNOWN_COMMAND' | 'PROTOCOL_VIOLATION' | 'FORBIDDEN_DESTINATION',
+    readonly code:
+      StompErrorCode | 'UNKNOWN_COMMAND' | 'PROTOCOL_VIOLATION' | 'FORBIDDEN_DESTINATION',
     message: string,
   ) {
     super(message);

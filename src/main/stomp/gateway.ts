@@ -9,7 +9,11 @@ import sockjs from 'sockjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
-import { APPLICATION_PREFIX, type ClientApplication, type ClientSession } from '../core/client-session.js';
+import {
+  APPLICATION_PREFIX,
+  type ClientApplication,
+  type ClientSession,
+} from '../core/client-session.js';
 import type { ServerConfig, TlsConfig } from '../config/schema.js';
 import { StompSession, type StompSessionHandler } from './stomp-session.js';
 import { prepareBody } from './frame-encoder.js';
@@ -91,8 +95,11 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     this.#prefix = server.path;
     this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/[^/.]+/([^/.]+)/`);
     this.#assets = new Map([...clientAssets(), ...(options.extraAssets ?? [])]);
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.#onRequest(req, res);
-    this.#server = server.tls ? https.createServer(tlsOptions(server.tls), handler) : http.createServer(handler);
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void =>
+      this.#onRequest(req, res);
+    this.#server = server.tls
+      ? https.createServer(tlsOptions(server.tls), handler)
+      : http.createServer(handler);
     this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     this.#server.on('clientError', (_error, socket) => socket.destroy());
 
@@ -109,7 +116,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     sjs.on('connection', (conn: sockjs.Connection | null) => {
       if (conn) this.#onSockJsConnection(conn);
     });
-    sjs.installHandlers(this.#sockjsHooks as unknown as http.Server, { prefix: escapeRegExp(server.path) });
+    sjs.installHandlers(this.#sockjsHooks as unknown as http.Server, {
+      prefix: escapeRegExp(server.path),
+    });
 
     this.#wss = new WebSocketServer({
       noServer: true,
@@ -126,7 +135,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       this.#server.once('error', onError);
       this.#server.listen(port, host, () => {
         this.#server.off('error', onError);
-        this.#server.on('error', (error) => this.logger.error(`STOMP server error: ${error.message}`));
+        this.#server.on('error', (error) =>
+          this.logger.error(`STOMP server error: ${error.message}`),
+        );
         resolve(this.#server.address() as AddressInfo);
       });
     });
@@ -158,7 +169,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   #allowedOrigin(req: http.IncomingMessage): boolean {
     const origin = req.headers.origin;
     if (originAllowed(origin, this.options.server.allowedOrigins)) return true;
-    this.logger.warn(`refused a connection from origin ${origin ?? '?'} (${req.socket.remoteAddress ?? '?'})`);
+    this.logger.warn(
+      `refused a connection from origin ${origin ?? '?'} (${req.socket.remoteAddress ?? '?'})`,
+    );
     return false;
   }
 
@@ -182,11 +195,15 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     }
     const refusal = req.method === 'POST' ? this.#refusePost(req) : null;
     if (refusal !== null) {
-      res.writeHead(refusal, { 'content-type': 'text/plain', connection: 'close' }).end('request body refused\n');
+      res
+        .writeHead(refusal, { 'content-type': 'text/plain', connection: 'close' })
+        .end('request body refused\n');
       return;
     }
     if (!this.#sameClient(req, pathname)) {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('session belongs to another client\n');
+      res
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end('session belongs to another client\n');
       return;
     }
     this.#sockjsHooks.emit('request', req, res);
@@ -200,7 +217,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     req.on('data', (chunk: Buffer) => {
       seen += chunk.length;
       if (seen > limit) {
-        this.logger.warn(`refused a ${seen}+ byte POST from ${req.socket.remoteAddress ?? '?'} (limit ${limit})`);
+        this.logger.warn(
+          `refused a ${seen}+ byte POST from ${req.socket.remoteAddress ?? '?'} (limit ${limit})`,
+        );
         req.destroy();
       }
     });
@@ -232,7 +251,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     const reject = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`)) return reject(404, 'Not Found');
+    if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`))
+      return reject(404, 'Not Found');
     if (this.#closing) return reject(503, 'Service Unavailable');
     if (!this.#allowedOrigin(req)) return reject(403, 'Forbidden');
     if (pathname === `${this.#prefix}/websocket`) {
@@ -253,7 +273,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     };
     const session = this.#open(randomBytes(6).toString('base64url'), transport);
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      session.stomp.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+      session.stomp.receive(
+        Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer),
+      );
     });
     ws.on('close', () => session.stomp.transportClosed());
     ws.on('error', (error) => this.logger.debug(`raw websocket ${session.id}: ${error.message}`));
@@ -266,7 +288,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       return;
     }
     if (this.#sessions.has(sid) || this.#closing) {
-      this.logger.warn(`refused a second connection with session id ${sid} from ${conn.remoteAddress}`);
+      this.logger.warn(
+        `refused a second connection with session id ${sid} from ${conn.remoteAddress}`,
+      );
       conn.close('4409', 'session id already in use');
       return;
     }
@@ -276,7 +300,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       send: (text) => {
         conn.write(text);
       },
-      close: (code, reason) => conn.close(String(code === 1000 ? 1000 : 4000 + (code % 1000)), reason),
+      close: (code, reason) =>
+        conn.close(String(code === 1000 ? 1000 : 4000 + (code % 1000)), reason),
     };
     const session = this.#open(sid, transport);
     conn.on('data', (message: string) => session.stomp.receive(Buffer.from(message, 'utf8')));

@@ -60,7 +60,9 @@ export class StompSession {
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes });
     const connectTimer = setTimeout(() => {
       if (this.#phase === 'awaiting-connect') {
-        this.#fail(new StompProtocolError('PROTOCOL_VIOLATION', 'no CONNECT frame received in time'));
+        this.#fail(
+          new StompProtocolError('PROTOCOL_VIOLATION', 'no CONNECT frame received in time'),
+        );
       }
     }, options.connectTimeoutMs);
     this.#timers.push(connectTimer);
@@ -111,7 +113,9 @@ export class StompSession {
     if (this.#phase !== 'connected') return 0;
     const ids = this.#subs.idsFor(destination);
     for (const sub of ids) {
-      this.#write(encodeMessage(destination, sub, `${this.id}-${++this.#messageSeq}`, body, this.version));
+      this.#write(
+        encodeMessage(destination, sub, `${this.id}-${++this.#messageSeq}`, body, this.version),
+      );
     }
     return ids.length;
   }
@@ -139,7 +143,14 @@ export class StompSession {
   }
 
   #sendError(message: string, details: string): void {
-    this.#reply('ERROR', [['message', message], ['content-type', 'text/plain']], details);
+    this.#reply(
+      'ERROR',
+      [
+        ['message', message],
+        ['content-type', 'text/plain'],
+      ],
+      details,
+    );
   }
 
   #fail(error: unknown): void {
@@ -174,7 +185,10 @@ export class StompSession {
     const h = frame.headers;
     if (this.#phase === 'awaiting-connect') {
       if (frame.command !== 'CONNECT' && frame.command !== 'STOMP') {
-        throw new StompProtocolError('PROTOCOL_VIOLATION', `expected CONNECT, got ${frame.command}`);
+        throw new StompProtocolError(
+          'PROTOCOL_VIOLATION',
+          `expected CONNECT, got ${frame.command}`,
+        );
       }
       this.#connect(frame);
       return;
@@ -185,7 +199,8 @@ export class StompSession {
         throw new StompProtocolError('PROTOCOL_VIOLATION', 'already connected');
       case 'SUBSCRIBE': {
         const destination = required(h, 'destination', frame.command);
-        const id = this.version === '1.0' ? (h.get('id') ?? destination) : required(h, 'id', frame.command);
+        const id =
+          this.version === '1.0' ? (h.get('id') ?? destination) : required(h, 'id', frame.command);
         if (!this.#subs.has(id) && this.#subs.size >= this.options.maxSubscriptions) {
           throw new StompProtocolError(
             'PROTOCOL_VIOLATION',
@@ -198,7 +213,9 @@ export class StompSession {
       case 'UNSUBSCRIBE': {
         const id =
           h.get('id') ??
-          (this.version === '1.0' ? this.#subs.idForDestination(h.get('destination') ?? '') : undefined);
+          (this.version === '1.0'
+            ? this.#subs.idForDestination(h.get('destination') ?? '')
+            : undefined);
         if (id === undefined) required(h, 'id', frame.command);
         else this.#subs.remove(id);
         break;
@@ -250,7 +267,10 @@ export class StompSession {
     this.version = version;
     this.#decoder.setVersion(version);
     const [sx, sy] = this.options.heartbeatMs;
-    const plan = version === '1.0' ? { sendEveryMs: 0, expectEveryMs: 0 } : negotiateHeartbeat(clientBeat, [sx, sy]);
+    const plan =
+      version === '1.0'
+        ? { sendEveryMs: 0, expectEveryMs: 0 }
+        : negotiateHeartbeat(clientBeat, [sx, sy]);
     this.#phase = 'connected';
     this.#connectedOnce = true;
     for (const timer of this.#timers) clearTimeout(timer);

@@ -51,7 +51,10 @@ export class LineSplitter {
         this.#discarded = 0;
         continue;
       }
-      let line = this.#parts.length === 1 ? (this.#parts[0] as Buffer) : Buffer.concat(this.#parts, this.#length);
+      let line =
+        this.#parts.length === 1
+          ? (this.#parts[0] as Buffer)
+          : Buffer.concat(this.#parts, this.#length);
       this.#parts = [];
       this.#length = 0;
       if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, line.length - 1);
@@ -71,9 +74,7 @@ export type TapiMessage =
   | { kind: 'error'; verb: string; args: string[] }
   | { kind: 'pong' };
 
-export type ParsedLine =
-  | { ok: true; message: TapiMessage }
-  | { ok: false; problem: string };
+export type ParsedLine = { ok: true; message: TapiMessage } | { ok: false; problem: string };
 
 const token = z.string().regex(/^[\x21-\x7e\u00a0-\uffff]{1,64}$/, 'must be one printable token');
 const ext = z.string().regex(EXTENSION_PATTERN, 'is not an extension');
@@ -81,6 +82,7 @@ const ext = z.string().regex(EXTENSION_PATTERN, 'is not an extension');
 const name = z
   .string()
   .max(200)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .regex(/^[^\x00-\x1f\x7f]*$/, 'has control characters');
 
 const incomingSchema = z.tuple([ext, token, token.optional()]).rest(z.string());
@@ -89,7 +91,12 @@ const callstateSchema = z.tuple([ext, token, token]);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function problemOf(error: z.ZodError): string {
-  return error.issues.map((i) => `token ${i.path.map((p) => (typeof p === 'number' ? p + 2 : String(p))).join('.')} ${i.message}`).join('; ');
+  return error.issues
+    .map(
+      (i) =>
+        `token ${i.path.map((p) => (typeof p === 'number' ? p + 2 : String(p))).join('.')} ${i.message}`,
+    )
+    .join('; ');
 }
 
 /** Parses one line (without its LF). Never throws: a bad line is a `problem` to log. */
@@ -109,11 +116,21 @@ export function parseLine(bytes: Buffer): ParsedLine {
       if (!parsed.success) return { ok: false, problem: `INCOMING: ${problemOf(parsed.error)}` };
       const rest = args.slice(3).join(' ').trim();
       const display = name.safeParse(rest);
-      if (!display.success) return { ok: false, problem: `INCOMING: caller name ${display.error.issues[0]?.message ?? 'is invalid'}` };
+      if (!display.success)
+        return {
+          ok: false,
+          problem: `INCOMING: caller name ${display.error.issues[0]?.message ?? 'is invalid'}`,
+        };
       const [e, caller, callId] = parsed.data;
       return {
         ok: true,
-        message: { kind: 'incoming', ext: e, caller, callId: callId ?? null, name: rest === '' ? null : rest },
+        message: {
+          kind: 'incoming',
+          ext: e,
+          caller,
+          callId: callId ?? null,
+          name: rest === '' ? null : rest,
+        },
       };
     }
     case 'CALLSTATE': {
@@ -125,8 +142,12 @@ export function parseLine(bytes: Buffer): ParsedLine {
     case 'OK':
     case 'ERROR': {
       const [acked, ...rest] = args;
-      if (acked === undefined || acked === '') return { ok: false, problem: `${verb} without a verb` };
-      return { ok: true, message: { kind: verb === 'OK' ? 'ok' : 'error', verb: acked, args: rest } };
+      if (acked === undefined || acked === '')
+        return { ok: false, problem: `${verb} without a verb` };
+      return {
+        ok: true,
+        message: { kind: verb === 'OK' ? 'ok' : 'error', verb: acked, args: rest },
+      };
     }
     case 'PONG':
       return { ok: true, message: { kind: 'pong' } };
@@ -151,7 +172,8 @@ export class UnsafeLineError extends Error {
 /** Encodes a command as one line with its LF, or throws UnsafeLineError. */
 export function encodeCommand(command: TapiCommand): string {
   const checkExt = (value: string): string => {
-    if (!EXTENSION_PATTERN.test(value)) throw new UnsafeLineError(`refusing to send extension ${JSON.stringify(value)}`);
+    if (!EXTENSION_PATTERN.test(value))
+      throw new UnsafeLineError(`refusing to send extension ${JSON.stringify(value)}`);
     return value;
   };
   switch (command.verb) {

@@ -3,7 +3,13 @@ import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { TapiConfig } from '../config/schema.js';
 import type { LinkStatus, LinkView } from '../../shared/bridge.js';
-import { LineSplitter, encodeCommand, parseLine, type TapiCommand, type TapiMessage } from './line-codec.js';
+import {
+  LineSplitter,
+  encodeCommand,
+  parseLine,
+  type TapiCommand,
+  type TapiMessage,
+} from './line-codec.js';
 
 export interface TapiLinkEvents {
   /** The link's state changed (status, error, attempt count). */
@@ -125,13 +131,20 @@ export class TapiLink extends TypedEmitter<TapiLinkEvents> {
     this.#socket = socket;
     this.#setState({ attempts: this.#state.attempts + 1 });
     const splitter = new LineSplitter();
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)));
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)),
+    );
     socket.once('connect', () => {
       socket.setTimeout(0);
       socket.setKeepAlive(true, 10_000);
       this.#lastHeard = Date.now();
       this.logger.info(`TapiServer link: connected to ${host}:${port}`);
-      this.#setState({ status: 'connected', lastError: null, attempts: 0, reconnects: this.#state.reconnects + 1 });
+      this.#setState({
+        status: 'connected',
+        lastError: null,
+        attempts: 0,
+        reconnects: this.#state.reconnects + 1,
+      });
       this.#startKeepalive(socket);
       this.emit('connected');
     });
@@ -139,12 +152,16 @@ export class TapiLink extends TypedEmitter<TapiLinkEvents> {
       this.#lastHeard = Date.now();
       for (const piece of splitter.push(chunk)) {
         if (piece.type === 'overlong') {
-          this.logger.warn(`TapiServer sent a line of ${piece.bytes} bytes (limit 1024); discarded`);
+          this.logger.warn(
+            `TapiServer sent a line of ${piece.bytes} bytes (limit 1024); discarded`,
+          );
           continue;
         }
         const parsed = parseLine(piece.bytes);
         if (!parsed.ok) {
-          this.logger.warn(`TapiServer line ignored (${parsed.problem}): ${JSON.stringify(piece.bytes.toString('latin1').slice(0, 80))}`);
+          this.logger.warn(
+            `TapiServer line ignored (${parsed.problem}): ${JSON.stringify(piece.bytes.toString('latin1').slice(0, 80))}`,
+          );
           continue;
         }
         this.logger.debug(`<- TapiServer: ${parsed.message.kind}`);
@@ -162,10 +179,14 @@ export class TapiLink extends TypedEmitter<TapiLinkEvents> {
       if (this.#socket !== socket) return;
       const wasConnected = this.#state.status === 'connected';
       this.#teardown();
-      if (wasConnected) this.logger.warn(`TapiServer link: lost (${this.#state.lastError ?? 'closed by TapiServer'})`);
+      if (wasConnected)
+        this.logger.warn(
+          `TapiServer link: lost (${this.#state.lastError ?? 'closed by TapiServer'})`,
+        );
       this.#setState({
         status: 'disconnected',
-        lastError: this.#state.lastError ?? (wasConnected ? 'connection closed by TapiServer' : null),
+        lastError:
+          this.#state.lastError ?? (wasConnected ? 'connection closed by TapiServer' : null),
       });
       if (this.#running) this.#retry = setTimeout(() => this.#connect(), this.config.reconnectMs);
     });
