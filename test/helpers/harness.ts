@@ -7,6 +7,7 @@ import type { Config } from '../../src/main/config/schema.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
 import type { Directory } from '../../src/main/directory/directory.js';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
+import type { Asset } from '../../src/main/stomp/client-assets.js';
 
 /** The directory most tests use: three users, two of them on phones 201 and 202. */
 export const DIRECTORY = {
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Start the simulator before the agent (default true). */
   simulator?: boolean;
+  /** Extra files the agent serves under `<path>-client/` (the demo page). */
+  extraAssets?: ReadonlyMap<string, Asset>;
 }
 
 /** A real agent on loopback ports chosen by the OS, a simulator, and a temp directory file. */
@@ -72,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     logger: options.logger ?? silentLogger(),
     directory: options.directory,
+    extraAssets: options.extraAssets,
   });
   await connected;
   const base = `http://127.0.0.1:${agent.address.port}`;

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness } from '../helpers/harness.js';
+import { launchChromium } from '../helpers/launch-chromium.js';
+import { demoAssets } from '../../tools/demo-assets.js';
+
+/**
+ * The demo page in a real browser: Chromium runs the unchanged reference client with the
+ * sockjs-client and stompjs bundles the agent serves itself (no CDN).
+ */
+test('a page in Chromium: connect with the seed client, screen-pop, dial, close', async (t) => {
+  const assets = demoAssets();
+  assert.ok(assets, 'shared/seed-client.js beside the checkout');
+  const h = await startHarness({
+    extraAssets: assets,
+    directoryContents: { sessions: { '1234567890': 'ALICE' }, users: { ALICE: '201' } },
+  });
+  t.after(() => h.stop());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  await page.goto(`${h.base}/tapi-messenger-client/demo.html`);
+  const listened = h.sim.waitForLine('LISTEN 201');
+  await page.click('#connect button');
+  await listened;
+  await page.waitForFunction(() =>
+    document.querySelector('#state')?.textContent?.startsWith('session '),
+  );
+  const shown = (await page.textContent('#state')) ?? '';
+  assert.deepEqual(
+    h.agent.router.sessions().map((s) => `session ${s.id}`),
+    [shown],
+    'the id the page read from its URL is the server session id',
+  );
+
+  h.sim.ring('201', '+48123456789', 'call-1');
+  await page.waitForFunction(() => document.querySelectorAll('#pops li').length === 2);
+  assert.match((await page.textContent('#pops li')) ?? '', /Call from \+48123456789 \(UNKNOWN\)/);
+
+  await page.fill('#number', '+48 (22) 555-01-02');
+  const dialled = h.sim.waitForLine(/^CALL /);
+  await page.click('#dial button');
+  assert.equal(await dialled, 'CALL 201 +48225550102');
+
+  const unlistened = h.sim.waitForLine('UNLISTEN 201');
+  await page.close();
+  await unlistened;
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,44 @@
+/* global connectSeedClient, seedDial */
+// Glue for the demo page: the connect() itself is the unchanged reference client.
+(function () {
+  'use strict';
+  var client = null;
+  var el = function (id) {
+    return document.getElementById(id);
+  };
+  function log(list, text) {
+    var li = document.createElement('li');
+    li.textContent = new Date().toLocaleTimeString() + '  ' + text;
+    el(list).prepend(li);
+  }
+  el('connect').addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (client) client.disconnect();
+    el('state').textContent = 'connecting…';
+    client = connectSeedClient({
+      base: location.protocol + '//' + location.host,
+      apexSession: el('apex').value,
+      onCaller: function (caller) {
+        log('pops', 'Call from ' + caller.phone + ' (' + caller.name + ')');
+      },
+      onListenInit: function (frame) {
+        if (!client.errorsSubscribed) {
+          client.errorsSubscribed = true;
+          client.subscribe('/user/queue/errors', function (m) {
+            log('log', 'error: ' + m.body);
+          });
+        }
+        el('state').textContent = 'session ' + client.sessionId;
+        log('log', 'is-listen-init: ' + frame.body);
+      },
+      onError: function (frame) {
+        el('state').textContent = 'disconnected';
+        log('log', 'error: ' + (frame.body || frame));
+      },
+    });
+  });
+  el('dial').addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (client) seedDial(client, el('number').value);
+  });
+})();
