@@ -15,6 +15,19 @@ export default tseslint.config(
     },
   },
   {
+    // The demo page's glue runs in a browser beside the reference client's globals.
+    files: ['tools/demo/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        connectSeedClient: 'readonly',
+        seedDial: 'readonly',
+      },
+    },
+  },
+  {
     // The dashboard runs in a sandboxed renderer and in a plain browser: it may only talk to
     // its bridge, never to Node or Electron.
     files: ['src/renderer/**/*.ts'],

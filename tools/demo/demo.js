@@ -1,4 +1,4 @@
-/* global connectSeedClient, seedDial */
+// connectSeedClient and seedDial come from seed-client.js, loaded before this file.
 // Glue for the demo page: the connect() itself is the unchanged reference client.
 (function () {
   'use strict';
