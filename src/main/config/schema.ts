@@ -33,7 +33,7 @@ export const serverSchema = z.strictObject({
     .default(65536),
   tls: tlsSchema.nullable().default(null),
   /** What the server offers in CONNECTED's heart-beat header: [can send every, wants every] ms. */
-  heartbeatMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([10000, 10000]),
+  heartbeatMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([10000, 60000]),
   /** A socket that has not sent CONNECT by then is closed. */
   connectTimeoutMs: z.number().int().min(100).default(60000),
 });
