@@ -77,7 +77,13 @@ function checkConfig(file: string): number {
 
 async function checkDirectory(config: Config, session: string): Promise<number> {
   const logger = consoleLogger('warn');
-  const directory = await createDirectory(config.directory, logger);
+  let directory;
+  try {
+    directory = await createDirectory(config.directory, logger);
+  } catch (error) {
+    console.error(`cannot open the directory: ${(error as Error).message}`);
+    return 2;
+  }
   try {
     const result = await directory.resolve(session);
     const state = directory.state();
@@ -101,12 +107,21 @@ async function checkDirectory(config: Config, session: string): Promise<number> 
   }
 }
 
+/** Resolves with the first SIGINT/SIGTERM; listening from the start, so no signal is missed. */
+function shutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
 async function run(config: Config, file: string | null): Promise<number> {
+  const signal = shutdownSignal();
   const logger = consoleLogger(config.log.level);
   logger.info(file ? `configuration from ${file}` : 'no configuration file: using the defaults');
   let agent: Agent;
   let history: CallHistory;
-  let dashboard: DashboardServer;
+  let dashboard: DashboardServer | null = null;
   try {
     history = await CallHistory.open({ folder: headlessDataDir(), logger });
     agent = await Agent.start({ config, logger, callHistory: history.recent() });
@@ -118,12 +133,15 @@ async function run(config: Config, file: string | null): Promise<number> {
   try {
     dashboard = await DashboardServer.start({ agent, config: config.dashboard, logger });
   } catch (error) {
-    console.error((error as Error).message);
-    await agent.stop();
-    return 1;
+    // Screen-pops matter more than the dashboard: run on without it, and say so.
+    logger.error((error as Error).message);
   }
   console.log(`Tapi Messenger listening on ${agent.endpoint}`);
-  console.log(`Dashboard: ${dashboard.url} (call log in ${history.folder})`);
+  console.log(
+    dashboard
+      ? `Dashboard: ${dashboard.url} (call log in ${history.folder})`
+      : 'Dashboard: not started (see the error above); the agent runs without it',
+  );
   const { tapi } = config;
   console.log(
     `TapiServer link: ${agent.link.state().status} to ${tapi.host}:${tapi.port} (retry every ${tapi.reconnectMs} ms)`,
@@ -137,30 +155,18 @@ async function run(config: Config, file: string | null): Promise<number> {
     );
   });
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      logger.info(`${signal}: closing every session and the TapiServer link`);
-      dashboard
-        .close()
-        .then(() => agent.stop())
-        .then(() => {
-          stopRecording();
-          return history.flush();
-        })
-        .then(
-          () => resolve(0),
-          (error: unknown) => {
-            logger.error(`shutdown failed: ${(error as Error).message}`);
-            resolve(1);
-          },
-        );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  const received = await signal;
+  logger.info(`${received}: closing every session and the TapiServer link`);
+  try {
+    await dashboard?.close();
+    await agent.stop();
+    stopRecording();
+    await history.flush();
+    return 0;
+  } catch (error) {
+    logger.error(`shutdown failed: ${(error as Error).message}`);
+    return 1;
+  }
 }
 
 /** True when this file is the program (`node dist/main/cli.js`, or the `tapi-messenger` bin link). */

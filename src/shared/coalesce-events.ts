@@ -12,7 +12,10 @@ export const MAX_CALLS = 500;
  *
  * Pure; the dashboard server coalesces before it sends, the dashboard before it renders.
  */
-export function coalesceEvents<E extends BridgeEvent>(events: readonly E[], maxCalls = MAX_CALLS): E[] {
+export function coalesceEvents<E extends BridgeEvent>(
+  events: readonly E[],
+  maxCalls = MAX_CALLS,
+): E[] {
   let snapshot: E | undefined;
   let bridge: E | undefined;
   let link: E | undefined;

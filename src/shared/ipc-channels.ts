@@ -5,6 +5,9 @@ import type { BridgeEvent, Snapshot } from './bridge.js';
  * a channel name anywhere else; the message types below are what travels on each.
  */
 
+/** The property of `window` where the preload puts the `DashboardBridge`. */
+export const BRIDGE_GLOBAL = 'tapiBridge';
+
 /** Renderer → main, answered (`ipcRenderer.invoke` / `ipcMain.handle`). */
 export const INVOKE = {
   /** → `Snapshot` */

@@ -26,8 +26,8 @@ test('a page in Chromium: connect with the seed client, screen-pop, dial, close'
   const listened = h.sim.waitForLine('LISTEN 201');
   await page.click('#connect button');
   await listened;
-  await page.waitForFunction(() =>
-    document.querySelector('#state')?.textContent?.startsWith('session '),
+  await page.waitForFunction(
+    "document.querySelector('#state')?.textContent?.startsWith('session ')",
   );
   const shown = (await page.textContent('#state')) ?? '';
   assert.deepEqual(
@@ -37,7 +37,7 @@ test('a page in Chromium: connect with the seed client, screen-pop, dial, close'
   );
 
   h.sim.ring('201', '+48123456789', 'call-1');
-  await page.waitForFunction(() => document.querySelectorAll('#pops li').length === 2);
+  await page.waitForFunction("document.querySelectorAll('#pops li').length === 2");
   assert.match((await page.textContent('#pops li')) ?? '', /Call from \+48123456789 \(UNKNOWN\)/);
 
   await page.fill('#number', '+48 (22) 555-01-02');

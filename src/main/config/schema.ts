@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oracleSqlProblems } from '../directory/oracle-sql.js';
 
 /**
  * The configuration file of SPEC §4. Every key is optional; unknown keys are refused
@@ -36,6 +37,20 @@ export const serverSchema = z.strictObject({
   heartbeatMs: z.tuple([z.number().int().min(0), z.number().int().min(0)]).default([10000, 60000]),
   /** A socket that has not sent CONNECT by then is closed. */
   connectTimeoutMs: z.number().int().min(100).default(60000),
+  /** Output queued for one client and not yet taken by its socket; over it, the client is cut off. */
+  maxPendingBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024),
+  /** A client whose queued output has not drained for this long is cut off. */
+  sendStallMs: z.number().int().min(100).default(10000),
+  /** Frames (heart-beats included) one session may send per second, averaged over a second. */
+  maxFramesPerSecond: z.number().int().min(1).default(100),
+  /** Subscriptions one session may hold at a time. */
+  maxSubscriptions: z.number().int().min(1).default(100),
+  /** Open connections (SockJS and raw WebSocket together) the agent accepts. */
+  maxSessions: z.number().int().min(1).default(10000),
 });
 
 export const tapiSchema = z.strictObject({
@@ -50,23 +65,38 @@ export const fileDirectorySchema = z.strictObject({
   file: z.string().min(1).default('directory.json'),
 });
 
-export const oracleDirectorySchema = z.strictObject({
-  type: z.literal('oracle'),
-  connectString: z.string().min(1),
-  user: z.string().min(1),
-  password: z.string().optional(),
-  query: z.string().min(1).optional(),
-  usersTable: z.string().min(1).default('APP_USERS'),
-  userColumn: z.string().min(1).default('USER_NAME'),
-  phoneColumn: z.string().min(1).default('PHONE'),
-  callerQuery: z.string().min(1).optional(),
-  callerTimeoutMs: z.number().int().min(1).default(300),
-  poolMin: z.number().int().min(0).default(0),
-  poolMax: z.number().int().min(1).default(4),
-  timeoutMs: z.number().int().min(1).default(5000),
-  cacheMs: z.number().int().min(0).default(60000),
-  negativeCacheMs: z.number().int().min(0).default(5000),
-});
+export const oracleDirectorySchema = z
+  .strictObject({
+    type: z.literal('oracle'),
+    connectString: z.string().min(1),
+    user: z.string().min(1),
+    password: z.string().optional(),
+    query: z.string().min(1).optional(),
+    usersTable: z.string().min(1).default('APP_USERS'),
+    userColumn: z.string().min(1).default('USER_NAME'),
+    phoneColumn: z.string().min(1).default('PHONE'),
+    callerQuery: z.string().min(1).optional(),
+    callerTimeoutMs: z.number().int().min(1).default(300),
+    poolMin: z.number().int().min(0).default(0),
+    poolMax: z.number().int().min(1).default(4),
+    timeoutMs: z.number().int().min(1).default(5000),
+    cacheMs: z.number().int().min(0).default(60000),
+    negativeCacheMs: z.number().int().min(0).default(5000),
+  })
+  .superRefine((directory, ctx) => {
+    // Identifiers and queries are checked here so that `--check-config` and start-up refuse
+    // them naming the key (`directory.usersTable: …`), before any SQL is built.
+    for (const { key, message } of oracleSqlProblems(directory)) {
+      ctx.addIssue({ code: 'custom', path: [key], message });
+    }
+    if (directory.poolMin > directory.poolMax) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['poolMin'],
+        message: `must not be more than poolMax (${directory.poolMax})`,
+      });
+    }
+  });
 
 export const directorySchema = z.discriminatedUnion('type', [
   fileDirectorySchema,

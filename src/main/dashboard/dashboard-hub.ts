@@ -90,7 +90,9 @@ export class DashboardHub {
     try {
       subscriber.listener(events);
     } catch (error) {
-      this.logger.warn(`dashboard: a subscriber failed and was dropped: ${(error as Error).message}`);
+      this.logger.warn(
+        `dashboard: a subscriber failed and was dropped: ${(error as Error).message}`,
+      );
       this.#subscribers.delete(subscriber);
     }
   }

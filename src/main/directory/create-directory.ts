@@ -2,6 +2,7 @@ import type { Logger } from '../core/log.js';
 import type { DirectoryConfig } from '../config/schema.js';
 import type { Directory } from './directory.js';
 import { FileDirectory } from './file-directory.js';
+import { createOracleDirectory } from './oracle-directory.js';
 
 /** Builds the directory the configuration names. */
 export async function createDirectory(config: DirectoryConfig, logger: Logger): Promise<Directory> {
@@ -9,6 +10,6 @@ export async function createDirectory(config: DirectoryConfig, logger: Logger): 
     case 'file':
       return FileDirectory.open(config.file, logger);
     case 'oracle':
-      throw new Error('the oracle directory is not available yet');
+      return createOracleDirectory(config, { logger });
   }
 }

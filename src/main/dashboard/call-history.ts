@@ -1,0 +1,195 @@
+import { appendFile, mkdir, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { CallView } from '../../shared/bridge.js';
+import type { Logger } from '../core/log.js';
+
+export interface CallHistoryOptions {
+  /** The data folder: `calls.jsonl` and the previous file `calls.1.jsonl` live here. */
+  folder: string;
+  logger: Logger;
+  /** The current file is rotated before it would grow past this (default 5 MiB). */
+  maxBytes?: number;
+  /** How many of the newest calls `recent()` returns (default 500, the dashboard's log). */
+  keep?: number;
+}
+
+/** What a line of the file must hold; anything else is skipped when loading. */
+const callSchema = z.object({
+  at: z.number().finite(),
+  extension: z.string(),
+  caller: z.string(),
+  name: z.string().nullable(),
+  callId: z.string().nullable(),
+  reached: z.number().int().min(0),
+});
+
+/** Where a call comes from (`CallRouter` fits). */
+export interface CallSource {
+  on(event: 'call', listener: (call: CallView) => void): () => void;
+}
+
+export const CURRENT_FILE = 'calls.jsonl';
+export const PREVIOUS_FILE = 'calls.1.jsonl';
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The incoming-call log on disk, so that it survives a restart of the agent: one JSON line per
+ * call, appended in order; when the file would pass `maxBytes` it becomes `calls.1.jsonl`
+ * (replacing the one before) and a new file starts. At most twice `maxBytes` on disk.
+ * Writes are queued and never block the caller; a failing disk is logged, not thrown.
+ */
+export class CallHistory {
+  readonly #queue: string[] = [];
+  #draining: Promise<void> | null = null;
+  #size: number;
+  #recent: CallView[];
+  #failing = false;
+  #folderMade = false;
+
+  private constructor(
+    readonly folder: string,
+    private readonly logger: Logger,
+    private readonly maxBytes: number,
+    size: number,
+    recent: CallView[],
+  ) {
+    this.#size = size;
+    this.#recent = recent;
+  }
+
+  /** Reads the newest calls of both files (the folder is made on the first write). */
+  static async open(options: CallHistoryOptions): Promise<CallHistory> {
+    const { folder, logger } = options;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const keep = options.keep ?? 500;
+    const current = await readLines(path.join(folder, CURRENT_FILE), logger);
+    const recent = newestCalls(current.lines, keep);
+    if (recent.length < keep) {
+      const previous = await readLines(path.join(folder, PREVIOUS_FILE), logger);
+      recent.push(...newestCalls(previous.lines, keep - recent.length));
+    }
+    return new CallHistory(folder, logger, maxBytes, current.bytes, recent);
+  }
+
+  get file(): string {
+    return path.join(this.folder, CURRENT_FILE);
+  }
+
+  /** The calls read at start, newest first (what the dashboard shows from before this run). */
+  recent(): CallView[] {
+    return this.#recent;
+  }
+
+  /** Queues one call for the file. */
+  append(call: CallView): void {
+    this.#queue.push(`${JSON.stringify(call)}\n`);
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = null;
+    });
+  }
+
+  /** Appends every call `source` reports until the returned function is called. */
+  attach(source: CallSource): () => void {
+    return source.on('call', (call) => this.append(call));
+  }
+
+  /** Resolves when every queued call is on disk (or its write failed and was logged). */
+  async flush(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const lines = this.#queue.splice(0, this.#queue.length);
+      let chunk = '';
+      let chunkBytes = 0;
+      for (const line of lines) {
+        const bytes = Buffer.byteLength(line);
+        if (this.#size + chunkBytes + bytes > this.maxBytes && this.#size + chunkBytes > 0) {
+          await this.#write(chunk, chunkBytes);
+          chunk = '';
+          chunkBytes = 0;
+          await this.#rotate();
+        }
+        chunk += line;
+        chunkBytes += bytes;
+      }
+      await this.#write(chunk, chunkBytes);
+    }
+  }
+
+  async #write(chunk: string, bytes: number): Promise<void> {
+    if (bytes === 0) return;
+    try {
+      if (!this.#folderMade) {
+        await mkdir(this.folder, { recursive: true });
+        this.#folderMade = true;
+      }
+      await appendFile(this.file, chunk);
+      this.#size += bytes;
+      this.#failing = false;
+    } catch (error) {
+      this.#report(
+        `cannot write ${this.file}: ${(error as Error).message} ` +
+          '(set TAPI_MESSENGER_DATA_DIR to a writable folder)',
+      );
+    }
+  }
+
+  async #rotate(): Promise<void> {
+    try {
+      await rename(this.file, path.join(this.folder, PREVIOUS_FILE));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#report(`cannot rotate ${this.file}: ${(error as Error).message}`);
+        return;
+      }
+    }
+    this.#size = 0;
+  }
+
+  #report(problem: string): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    this.logger.warn(
+      `call log: ${problem}; new calls still show in the dashboard but will not survive a restart`,
+    );
+  }
+}
+
+async function readLines(
+  file: string,
+  logger: Logger,
+): Promise<{ lines: string[]; bytes: number }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      logger.warn(
+        `call log: cannot read ${file}: ${(error as Error).message}; starting without it`,
+      );
+    }
+    return { lines: [], bytes: 0 };
+  }
+  return { lines: text.split('\n'), bytes: Buffer.byteLength(text) };
+}
+
+/** The last `limit` valid calls of `lines` (oldest first in the file), newest first. */
+function newestCalls(lines: readonly string[], limit: number): CallView[] {
+  const calls: CallView[] = [];
+  for (let i = lines.length - 1; i >= 0 && calls.length < limit; i--) {
+    const line = lines[i];
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // a torn last line after a crash, or a foreign edit
+    }
+    const parsed = callSchema.safeParse(value);
+    if (parsed.success) calls.push(parsed.data);
+  }
+  return calls;
+}

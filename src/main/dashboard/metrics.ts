@@ -1,0 +1,122 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Agent } from '../agent.js';
+
+/** What the metrics read from the agent (`Agent` fits). */
+export type MetricsSource = Pick<Agent, 'router' | 'link' | 'gateway'>;
+
+export interface DashboardMetrics {
+  /** The agent's own registry (never prom-client's global one): `/metrics` serves it. */
+  readonly registry: Registry;
+  /** Stops listening to the agent. */
+  close(): void;
+}
+
+const PREFIX = 'tapi_messenger_';
+
+/**
+ * The Prometheus metrics of `GET /metrics`: gauges read when scraped, counters and the
+ * screen-pop latency histogram fed by the router's, link's and gateway's events.
+ */
+export function createMetrics(source: MetricsSource): DashboardMetrics {
+  const { router, link, gateway } = source;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: PREFIX });
+
+  new Gauge({
+    name: `${PREFIX}sessions`,
+    help: 'Open STOMP sessions (browser pages).',
+    registers: [registry],
+    collect() {
+      this.set(router.sessions().length);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}phones`,
+    help: 'Phones with at least one session.',
+    registers: [registry],
+    collect() {
+      this.set(router.phones().length);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}link_up`,
+    help: '1 while the TapiServer link is connected, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(link.isConnected ? 1 : 0);
+    },
+  });
+
+  const incoming = new Counter({
+    name: `${PREFIX}incoming_calls_total`,
+    help: 'INCOMING lines from TapiServer.',
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: `${PREFIX}calls_delivered_total`,
+    help: 'Incoming calls that reached at least one browser session.',
+    registers: [registry],
+  });
+  const screenPops = new Counter({
+    name: `${PREFIX}screen_pop_frames_total`,
+    help: 'Screen-pop MESSAGE frames sent to browsers.',
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: `${PREFIX}screen_pop_latency_seconds`,
+    help: 'From the INCOMING line to the last screen-pop frame written.',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const dials = new Counter({
+    name: `${PREFIX}dial_requests_total`,
+    help: 'Click-to-dial requests by outcome (sent, or the error code sent back).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const listens = new Counter({
+    name: `${PREFIX}listen_requests_total`,
+    help: 'Listen requests by outcome (listening, or the refusal reason).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const reconnects = new Counter({
+    name: `${PREFIX}link_reconnects_total`,
+    help: 'TapiServer link connections after the first one.',
+    registers: [registry],
+  });
+  const protocolErrors = new Counter({
+    name: `${PREFIX}protocol_errors_total`,
+    help: 'STOMP sessions closed for a frame or protocol error, by error code.',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  dials.labels('sent').inc(0);
+  let connections = link.state().reconnects;
+  listens.labels('listening').inc(0);
+
+  const off = [
+    router.on('call', (call) => {
+      incoming.inc();
+      if (call.reached > 0) delivered.inc();
+    }),
+    router.on('delivered', ({ frames, latencyMs }) => {
+      screenPops.inc(frames);
+      latency.observe(latencyMs / 1000);
+    }),
+    router.on('dial', ({ outcome }) => dials.labels(outcome).inc()),
+    router.on('listen', ({ outcome }) => listens.labels(outcome).inc()),
+    link.on('state', (state) => {
+      if (state.reconnects <= connections) return;
+      if (connections > 0) reconnects.inc(state.reconnects - connections);
+      connections = state.reconnects;
+    }),
+    gateway.on('protocol-error', ({ code }) => protocolErrors.labels(code).inc()),
+  ];
+  return {
+    registry,
+    close() {
+      for (const stop of off) stop();
+    },
+  };
+}

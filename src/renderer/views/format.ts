@@ -1,0 +1,43 @@
+/** How times, counts and durations read on the dashboard. */
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const numberFormat = new Intl.NumberFormat();
+
+/** `14:03:22`, or `3 Nov 14:03:22` when not today. */
+export function clock(at: number, now = Date.now()): string {
+  const date = new Date(at);
+  const today = new Date(now).toDateString() === date.toDateString();
+  return today ? timeFormat.format(date) : `${dateFormat.format(date)} ${timeFormat.format(date)}`;
+}
+
+/** `just now`, `42 s`, `5 min`, `3 h 10 min`, `2 d`. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 2) return 'just now';
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const hours = Math.floor(min / 60);
+  if (hours < 24) return min % 60 === 0 ? `${hours} h` : `${hours} h ${min % 60} min`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
+export function count(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** `1 session`, `2 sessions`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+/** What the call log says about how many pages got the screen-pop. */
+export function reachedText(reached: number): string {
+  return reached === 0 ? 'no session reached' : `${plural(reached, 'session')} reached`;
+}

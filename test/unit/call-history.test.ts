@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CallView } from '../../src/shared/bridge.js';
+import { CURRENT_FILE, CallHistory, PREVIOUS_FILE } from '../../src/main/dashboard/call-history.js';
+import { silentLogger, type Logger } from '../../src/main/core/log.js';
+
+const call = (n: number): CallView => ({
+  at: 1_700_000_000_000 + n,
+  extension: '201',
+  caller: `+4930${n}`,
+  name: n % 2 ? 'Müller' : null,
+  callId: `c-${n}`,
+  reached: n % 3,
+});
+
+async function folder(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tm-history-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return path.join(dir, 'data');
+}
+
+test('calls written by one run are read back, newest first, by the next', async (t) => {
+  const dir = await folder(t);
+  const first = await CallHistory.open({ folder: dir, logger: silentLogger() });
+  assert.deepEqual(first.recent(), []);
+  assert.equal(existsSync(dir), false, 'no folder until there is something to write');
+  for (let i = 1; i <= 5; i++) first.append(call(i));
+  await first.flush();
+  const second = await CallHistory.open({ folder: dir, logger: silentLogger() });
+  assert.deepEqual(second.recent(), [5, 4, 3, 2, 1].map(call));
+  const third = await CallHistory.open({ folder: dir, logger: silentLogger(), keep: 2 });
+  assert.deepEqual(third.recent(), [call(5), call(4)]);
+});
+
+test('the file rotates before passing maxBytes; one previous file is kept; the cap holds', async (t) => {
+  const dir = await folder(t);
+  const lineBytes = Buffer.byteLength(`${JSON.stringify(call(10))}\n`);
+  const maxBytes = lineBytes * 10;
+  const history = await CallHistory.open({ folder: dir, logger: silentLogger(), maxBytes });
+  for (let i = 10; i < 45; i++) history.append(call(i)); // 35 calls: 3 rotations
+  await history.flush();
+  const current = await stat(path.join(dir, CURRENT_FILE));
+  const previous = await stat(path.join(dir, PREVIOUS_FILE));
+  assert.ok(current.size <= maxBytes, `current ${current.size} <= ${maxBytes}`);
+  assert.ok(previous.size <= maxBytes, `previous ${previous.size} <= ${maxBytes}`);
+  const reopened = await CallHistory.open({ folder: dir, logger: silentLogger(), maxBytes });
+  const ats = reopened.recent().map((c) => c.at - 1_700_000_000_000);
+  assert.deepEqual(
+    ats,
+    Array.from({ length: ats.length }, (_, i) => 44 - i),
+    'newest first, no gap',
+  );
+  assert.ok(ats.length >= 10 && ats.length <= 20, `${ats.length} calls kept in two files`);
+  // Appending after a reopen continues the size count from the file.
+  for (let i = 45; i < 50; i++) reopened.append(call(i));
+  await reopened.flush();
+  assert.ok((await stat(path.join(dir, CURRENT_FILE))).size <= maxBytes);
+});
+
+test('a torn or foreign line is skipped, the rest is read', async (t) => {
+  const dir = await folder(t);
+  await mkdir(dir, { recursive: true });
+  const good = [call(1), call(2)].map((c) => JSON.stringify(c)).join('\n');
+  await writeFile(
+    path.join(dir, CURRENT_FILE),
+    `${good}\n{"at":"yesterday"}\nnot json\n{"at":17000`,
+  );
+  const history = await CallHistory.open({ folder: dir, logger: silentLogger() });
+  assert.deepEqual(history.recent(), [call(2), call(1)]);
+  history.append(call(3));
+  await history.flush();
+  const text = await readFile(path.join(dir, CURRENT_FILE), 'utf8');
+  assert.ok(text.includes('"c-3"'));
+});
+
+test('a disk that refuses writes is reported once and does not throw', async (t) => {
+  const dir = await folder(t);
+  await mkdir(path.dirname(dir), { recursive: true });
+  await writeFile(dir, 'a file where the folder should be');
+  const warnings: string[] = [];
+  const logger: Logger = { ...silentLogger(), warn: (m: string) => warnings.push(m) };
+  const history = await CallHistory.open({ folder: dir, logger });
+  history.append(call(1));
+  history.append(call(2));
+  await history.flush();
+  history.append(call(3));
+  await history.flush();
+  const writes = warnings.filter((w) => w.includes('cannot write'));
+  assert.equal(writes.length, 1, warnings.join('\n'));
+  assert.match(writes[0] ?? '', /TAPI_MESSENGER_DATA_DIR/);
+  await appendFile(path.join(path.dirname(dir), 'unused'), ''); // the parent is still writable
+});
