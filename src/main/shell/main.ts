@@ -43,7 +43,7 @@ async function start(): Promise<void> {
   const { logger, file: logFile } = logging;
   let loaded;
   try {
-    loaded = await loadShellConfig(process.argv, app.getPath('userData'), logger);
+    loaded = await loadShellConfig(process.argv, logger);
   } catch (error) {
     const what =
       error instanceof ConfigError ? 'configuration error' : 'cannot read its configuration';
