@@ -108,8 +108,10 @@ export class FrameDecoder {
   }
 
   /**
-   * Consumes a chunk and returns what it completed. Throws StompProtocolError on bad input;
-   * after that the decoder stays failed (the connection is to be closed).
+   * Consumes a chunk and returns what it completed. Bad input is a StompProtocolError: thrown
+   * at once when the chunk completed nothing before it, else the frames before it are
+   * returned and the error is in `failure` (so how the bytes were cut never changes which
+   * frames count). Either way the decoder then stays failed (the connection is to be closed).
    *
    * Decoding stops after a CONNECT/STOMP frame: the bytes after it depend on the version the
    * session negotiates, so they are held until `resume()` is called.
@@ -118,12 +120,21 @@ export class FrameDecoder {
     if (this.#failed) throw this.#failed;
     const input = this.#held ? Buffer.concat([this.#held, chunk]) : chunk;
     this.#held = null;
+    const out: Decoded[] = [];
     try {
-      return this.#push(input);
+      this.#push(input, out);
+      return out;
     } catch (error) {
-      if (error instanceof StompProtocolError) this.#failed = error;
-      throw error;
+      if (!(error instanceof StompProtocolError)) throw error;
+      this.#failed = error;
+      if (out.length === 0) throw error;
+      return out;
     }
+  }
+
+  /** The error that ended decoding, if any (see `push`). */
+  get failure(): StompProtocolError | null {
+    return this.#failed;
   }
 
   /** Whether bytes are held after a CONNECT frame. */
@@ -146,8 +157,7 @@ export class FrameDecoder {
     }
   }
 
-  #push(chunk: Buffer): Decoded[] {
-    const out: Decoded[] = [];
+  #push(chunk: Buffer, out: Decoded[]): void {
     let pos = 0;
     const end = chunk.length;
     while (pos < end) {
@@ -197,7 +207,7 @@ export class FrameDecoder {
             pos = stop;
             if (nul !== -1) {
               pos++;
-              if (this.#emit(out, chunk, pos)) return out;
+              if (this.#emit(out, chunk, pos)) return;
             }
           }
           break;
@@ -210,12 +220,11 @@ export class FrameDecoder {
             );
           }
           pos++;
-          if (this.#emit(out, chunk, pos)) return out;
+          if (this.#emit(out, chunk, pos)) return;
           break;
         }
       }
     }
-    return out;
   }
 
   /** Adds the finished frame; returns true (holding the rest) when it was a CONNECT. */

@@ -32,12 +32,23 @@ export type StompErrorCode =
   | 'BAD_UTF8'
   | 'TOO_MANY_HEADERS';
 
+/** Limits a client went over (flood control, slow consumers, capacity). */
+export type StompLimitCode =
+  'FLOOD' | 'TOO_MANY_SUBSCRIPTIONS' | 'TOO_MANY_SESSIONS' | 'SLOW_CONSUMER' | 'CONNECT_TIMEOUT';
+
+/** Why a session is closed with ERROR: the `code` of the gateway's 'protocol-error' event. */
+export type StompCloseCode =
+  | StompErrorCode
+  | StompLimitCode
+  | 'UNKNOWN_COMMAND'
+  | 'PROTOCOL_VIOLATION'
+  | 'FORBIDDEN_DESTINATION';
+
 /** A client sent bytes that are not STOMP. The connection is answered with ERROR and closed. */
 export class StompProtocolError extends Error {
   override readonly name = 'StompProtocolError';
   constructor(
-    readonly code:
-      StompErrorCode | 'UNKNOWN_COMMAND' | 'PROTOCOL_VIOLATION' | 'FORBIDDEN_DESTINATION',
+    readonly code: StompCloseCode,
     message: string,
   ) {
     super(message);

@@ -9,23 +9,20 @@ import sockjs from 'sockjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
-import {
-  APPLICATION_PREFIX,
-  type ClientApplication,
-  type ClientSession,
-} from '../core/client-session.js';
+import type { ClientApplication, ClientSession } from '../core/client-session.js';
 import type { ServerConfig, TlsConfig } from '../config/schema.js';
-import { StompSession, type StompSessionHandler } from './stomp-session.js';
-import { prepareBody } from './frame-encoder.js';
 import type { Transport } from './transport.js';
-import { originAllowed } from './origin-policy.js';
+import { checkOrigin } from './origin-policy.js';
 import { clientAssets, serveAsset, type Asset } from './client-assets.js';
+import { SessionTable, type GatewayEvents } from './session-table.js';
+import { abortSockjs, closeSockjs, sockjsPendingBytes } from './sockjs-internals.js';
+
+export type { GatewayEvents } from './session-table.js';
 
 export interface GatewayOptions {
   server: ServerConfig;
   /** Extra files served under `<path>-client/` (the demo page uses it). */
   extraAssets?: ReadonlyMap<string, Asset>;
-  maxSubscriptions?: number;
 }
 
 /** The STOMP subprotocols a raw WebSocket client may ask for, best first. */
@@ -38,48 +35,18 @@ function tlsOptions(tls: TlsConfig): https.ServerOptions {
   return { cert: readFileSync(tls.cert), key: readFileSync(tls.key), passphrase: tls.passphrase };
 }
 
-/** A session as the application sees it, backed by a STOMP session. */
-class GatewaySession implements ClientSession {
-  constructor(readonly stomp: StompSession) {}
-  get id(): string {
-    return this.stomp.id;
-  }
-  get clientAddress(): string {
-    return this.stomp.transport.remoteAddress;
-  }
-  get transport(): string {
-    return this.stomp.transport.kind;
-  }
-  get connectedAt(): number {
-    return this.stomp.connectedAt;
-  }
-  deliver(destinations: readonly string[], body: string): number {
-    const prepared = prepareBody(body);
-    let sent = 0;
-    for (const destination of destinations) sent += this.stomp.deliver(destination, prepared);
-    return sent;
-  }
-  close(reason: string): void {
-    this.stomp.close(reason);
-  }
-}
-
 /**
  * The browser-facing server: SockJS (every transport) and a raw STOMP-over-WebSocket endpoint
- * on one HTTP(S) server, each connection a StompSession whose application SENDs go to the
- * ClientApplication. The STOMP session id of a SockJS connection is the session id in its
- * transport URL (SPEC §2).
+ * on one HTTP(S) server, each connection a StompSession (kept by a SessionTable) whose
+ * application SENDs go to the ClientApplication. The STOMP session id of a SockJS connection is
+ * the session id in its transport URL (SPEC §2). Origins are checked here, before SockJS sees a
+ * request (`origin-policy.ts`).
  */
-export interface GatewayEvents {
-  /** A session was closed for a protocol error (malformed frame, forbidden SEND, …). */
-  'protocol-error': [{ sessionId: string; code: string; message: string }];
-}
-
 export class StompGateway extends TypedEmitter<GatewayEvents> {
   readonly #server: http.Server;
   readonly #sockjsHooks = new EventEmitter();
   readonly #wss: WebSocketServer;
-  readonly #sessions = new Map<string, GatewaySession>();
+  readonly #sessions: SessionTable;
   readonly #assets: Map<string, Asset>;
   readonly #prefix: string;
   readonly #sidPattern: RegExp;
@@ -92,6 +59,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   ) {
     super();
     const { server } = options;
+    this.#sessions = new SessionTable(server, app, logger);
+    this.#sessions.on('protocol-error', (event) => this.emit('protocol-error', event));
     this.#prefix = server.path;
     this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/[^/.]+/([^/.]+)/`);
     this.#assets = new Map([...clientAssets(), ...(options.extraAssets ?? [])]);
@@ -158,7 +127,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   /** Closes every session (the application hears each close) and stops listening. */
   async close(): Promise<void> {
     this.#closing = true;
-    for (const session of [...this.#sessions.values()]) session.stomp.close('server shutting down');
+    this.#sessions.closeAll('server shutting down');
     for (const client of this.#wss.clients) client.terminate();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -166,11 +135,19 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     });
   }
 
-  #allowedOrigin(req: http.IncomingMessage): boolean {
-    const origin = req.headers.origin;
-    if (originAllowed(origin, this.options.server.allowedOrigins)) return true;
+  #allowedOrigin(req: http.IncomingMessage, pathname: string): boolean {
+    const verdict = checkOrigin(
+      {
+        path: pathname.slice(this.#prefix.length),
+        origin: req.headers.origin,
+        referer: req.headers.referer,
+        self: req.headers.host === undefined ? undefined : `${this.scheme}://${req.headers.host}`,
+      },
+      this.options.server.allowedOrigins,
+    );
+    if (verdict.ok) return true;
     this.logger.warn(
-      `refused a connection from origin ${origin ?? '?'} (${req.socket.remoteAddress ?? '?'})`,
+      `refused ${req.method ?? '?'} ${pathname} from ${req.socket.remoteAddress ?? '?'}: ${verdict.reason}`,
     );
     return false;
   }
@@ -189,7 +166,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    if (!this.#allowedOrigin(req)) {
+    if (!this.#allowedOrigin(req, pathname)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('origin not allowed\n');
       return;
     }
@@ -254,7 +231,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`))
       return reject(404, 'Not Found');
     if (this.#closing) return reject(503, 'Service Unavailable');
-    if (!this.#allowedOrigin(req)) return reject(403, 'Forbidden');
+    if (!this.#allowedOrigin(req, pathname)) return reject(403, 'Forbidden');
     if (pathname === `${this.#prefix}/websocket`) {
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onRawWebSocket(ws, req));
       return;
@@ -270,8 +247,14 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
         if (ws.readyState === ws.OPEN) ws.send(text);
       },
       close: (code, reason) => ws.close(code, reason),
+      abort: () => ws.terminate(),
+      pendingBytes: () => ws.bufferedAmount,
     };
-    const session = this.#open(randomBytes(6).toString('base64url'), transport);
+    const session = this.#sessions.open(randomBytes(6).toString('base64url'), transport);
+    if (!session) {
+      ws.on('error', () => undefined);
+      return;
+    }
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
       session.stomp.receive(
         Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer),
@@ -284,14 +267,14 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   #onSockJsConnection(conn: sockjs.Connection): void {
     const sid = this.#sidPattern.exec(conn.pathname)?.[1];
     if (sid === undefined) {
-      conn.close('4400', 'cannot read the session id from the transport URL');
+      closeSockjs(conn, 4400, 'cannot read the session id from the transport URL');
       return;
     }
     if (this.#sessions.has(sid) || this.#closing) {
       this.logger.warn(
         `refused a second connection with session id ${sid} from ${conn.remoteAddress}`,
       );
-      conn.close('4409', 'session id already in use');
+      closeSockjs(conn, 4409, 'session id already in use');
       return;
     }
     const transport: Transport = {
@@ -301,53 +284,13 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
         conn.write(text);
       },
       close: (code, reason) =>
-        conn.close(String(code === 1000 ? 1000 : 4000 + (code % 1000)), reason),
+        closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), reason),
+      abort: (reason) => abortSockjs(conn, 4008, reason),
+      pendingBytes: () => sockjsPendingBytes(conn),
     };
-    const session = this.#open(sid, transport);
+    const session = this.#sessions.open(sid, transport);
+    if (!session) return;
     conn.on('data', (message: string) => session.stomp.receive(Buffer.from(message, 'utf8')));
     conn.on('close', () => session.stomp.transportClosed());
-  }
-
-  #open(id: string, transport: Transport): GatewaySession {
-    const { server } = this.options;
-    const handler: StompSessionHandler = {
-      connected: (stomp) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current) this.app.opened(current);
-      },
-      refuseSend: (destination) =>
-        destination.startsWith(APPLICATION_PREFIX)
-          ? null
-          : `clients may only send to ${APPLICATION_PREFIX}…, not to ${destination}`,
-      send: (stomp, destination, frame) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current) this.app.message(current, destination, frame.headers, frame.body);
-      },
-      protocolError: (stomp, code, message) => {
-        this.emit('protocol-error', { sessionId: stomp.id, code, message });
-      },
-      closed: (stomp, reason) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current?.stomp !== stomp) return;
-        this.#sessions.delete(stomp.id);
-        if (stomp.isConnectedOnce) this.app.closed(current, reason);
-      },
-    };
-    const stomp = new StompSession(
-      id,
-      transport,
-      {
-        maxFrameBytes: server.maxFrameBytes,
-        heartbeatMs: server.heartbeatMs,
-        connectTimeoutMs: server.connectTimeoutMs,
-        maxSubscriptions: this.options.maxSubscriptions ?? 100,
-        serverName: 'TapiMessenger',
-      },
-      handler,
-      this.logger,
-    );
-    const session = new GatewaySession(stomp);
-    this.#sessions.set(id, session);
-    return session;
   }
 }

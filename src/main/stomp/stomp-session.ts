@@ -4,6 +4,8 @@ import { encodeFrame, encodeMessage, type HeaderList, type PreparedBody } from '
 import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
 import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
 import { SubscriptionIndex } from './subscriptions.js';
+import { TokenBucket } from './rate-limiter.js';
+import { OutputBacklog } from './output-backlog.js';
 import type { Transport } from './transport.js';
 
 export interface StompSessionOptions {
@@ -12,7 +14,15 @@ export interface StompSessionOptions {
   heartbeatMs: readonly [number, number];
   connectTimeoutMs: number;
   maxSubscriptions: number;
+  /** Frames (heart-beats included) per second, with a burst of one second's worth. */
+  maxFramesPerSecond: number;
+  /** Output the transport may hold for this client before it is cut off. */
+  maxPendingBytes: number;
+  /** How long output may stay queued without once draining before the client is cut off. */
+  sendStallMs: number;
   serverName: string;
+  /** The clock of the flood and slow-consumer rules (tests inject one). */
+  now?: () => number;
 }
 
 /** What the gateway hears from a session. */
@@ -49,6 +59,15 @@ export class StompSession {
   #lastReceived = Date.now();
   #lastSent = Date.now();
   #timers: NodeJS.Timeout[] = [];
+  readonly #now: () => number;
+  readonly #frames: TokenBucket;
+  readonly #backlog: OutputBacklog;
+  /** Samples the transport's queue while output is pending (stall detection). */
+  #backlogTimer: NodeJS.Timeout | null = null;
+  /** Set once the session is being closed: its output is no longer watched. */
+  #closing = false;
+  /** Set once the session is to be cut off as a slow consumer: its output is dropped. */
+  #condemned = false;
 
   constructor(
     readonly id: string,
@@ -58,10 +77,20 @@ export class StompSession {
     private readonly logger: Logger,
   ) {
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes });
+    this.#now = options.now ?? Date.now;
+    this.#frames = new TokenBucket(
+      options.maxFramesPerSecond,
+      options.maxFramesPerSecond,
+      this.#now(),
+    );
+    this.#backlog = new OutputBacklog(options);
     const connectTimer = setTimeout(() => {
       if (this.#phase === 'awaiting-connect') {
         this.#fail(
-          new StompProtocolError('PROTOCOL_VIOLATION', 'no CONNECT frame received in time'),
+          new StompProtocolError(
+            'CONNECT_TIMEOUT',
+            `no CONNECT frame within ${options.connectTimeoutMs} ms of opening the connection`,
+          ),
         );
       }
     }, options.connectTimeoutMs);
@@ -87,17 +116,27 @@ export class StompSession {
 
   /** Bytes from the transport, in whatever pieces they came. */
   receive(data: Buffer): void {
-    if (this.#phase === 'closed') return;
+    // A session condemned as a slow consumer reads nothing more: it is being cut off.
+    if (this.#phase === 'closed' || this.#condemned) return;
     this.#lastReceived = Date.now();
     let decoded;
     try {
       decoded = this.#decoder.push(data);
       for (;;) {
         for (const item of decoded) {
-          if (!this.isOpen) return;
+          if (!this.isOpen || this.#condemned) return;
+          if (!this.#frames.take(this.#now())) {
+            throw new StompProtocolError(
+              'FLOOD',
+              `more than ${this.options.maxFramesPerSecond} frames per second`,
+            );
+          }
           if (item.type === 'frame') this.#handle(item.frame);
         }
-        if (!this.#decoder.holding || !this.isOpen) return;
+        if (!this.isOpen || this.#condemned) return;
+        const failure = this.#decoder.failure;
+        if (failure) throw failure;
+        if (!this.#decoder.holding) return;
         decoded = this.#decoder.resume();
       }
     } catch (error) {
@@ -112,17 +151,21 @@ export class StompSession {
   deliver(destination: string, body: PreparedBody): number {
     if (this.#phase !== 'connected') return 0;
     const ids = this.#subs.idsFor(destination);
+    let sent = 0;
     for (const sub of ids) {
+      if (this.#condemned) break;
       this.#write(
         encodeMessage(destination, sub, `${this.id}-${++this.#messageSeq}`, body, this.version),
       );
+      sent++;
     }
-    return ids.length;
+    return sent;
   }
 
   /** Ends the session from the server side (shutdown, duplicate id, eviction). */
   close(reason: string, error?: string): void {
     if (this.#phase === 'closed') return;
+    this.#closing = true;
     if (error !== undefined) this.#sendError(error, reason);
     this.#end(reason);
     this.transport.close(error === undefined ? 1000 : 1002, reason);
@@ -134,8 +177,38 @@ export class StompSession {
   }
 
   #write(text: string): void {
+    if (this.#phase === 'closed' || this.#condemned) return;
     this.#lastSent = Date.now();
     this.transport.send(text);
+    if (!this.#closing) this.#checkBacklog();
+  }
+
+  /** Cuts off a client whose queued output is too large or has stopped draining. */
+  #checkBacklog(): void {
+    const problem = this.#backlog.observe(this.transport.pendingBytes(), this.#now());
+    if (problem !== null) {
+      // Not from inside the write: the caller may be iterating sessions (a screen-pop fan-out).
+      this.#closing = true;
+      this.#condemned = true;
+      queueMicrotask(() => this.#cutOff(problem));
+      return;
+    }
+    if (this.#backlog.pending && this.#backlogTimer === null) {
+      const every = Math.min(1000, Math.max(20, Math.floor(this.options.sendStallMs / 10)));
+      this.#backlogTimer = setInterval(() => this.#checkBacklog(), every);
+    } else if (!this.#backlog.pending && this.#backlogTimer !== null) {
+      clearInterval(this.#backlogTimer);
+      this.#backlogTimer = null;
+    }
+  }
+
+  /** Ends a session that stopped reading: no ERROR frame (it would not be read), socket dropped. */
+  #cutOff(problem: string): void {
+    if (this.#phase === 'closed') return;
+    this.handler.protocolError(this, 'SLOW_CONSUMER', problem);
+    this.logger.warn(`session ${this.id} (${this.transport.remoteAddress}) cut off: ${problem}`);
+    this.#end(`SLOW_CONSUMER: ${problem}`);
+    this.transport.abort(problem);
   }
 
   #reply(command: string, headers: HeaderList, body = ''): void {
@@ -177,6 +250,8 @@ export class StompSession {
     this.#phase = 'closed';
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers = [];
+    if (this.#backlogTimer !== null) clearInterval(this.#backlogTimer);
+    this.#backlogTimer = null;
     this.#subs.clear();
     this.handler.closed(this, reason);
   }
@@ -203,7 +278,7 @@ export class StompSession {
           this.version === '1.0' ? (h.get('id') ?? destination) : required(h, 'id', frame.command);
         if (!this.#subs.has(id) && this.#subs.size >= this.options.maxSubscriptions) {
           throw new StompProtocolError(
-            'PROTOCOL_VIOLATION',
+            'TOO_MANY_SUBSCRIPTIONS',
             `a session may hold at most ${this.options.maxSubscriptions} subscriptions`,
           );
         }

@@ -1,0 +1,170 @@
+import type { Logger } from '../core/log.js';
+import { TypedEmitter } from '../core/typed-emitter.js';
+import {
+  APPLICATION_PREFIX,
+  type ClientApplication,
+  type ClientSession,
+} from '../core/client-session.js';
+import type { ServerConfig } from '../config/schema.js';
+import { StompSession, type StompSessionHandler } from './stomp-session.js';
+import { encodeFrame, prepareBody } from './frame-encoder.js';
+import type { Transport } from './transport.js';
+
+/** The limits a gateway applies to every connection (SPEC §4 `server` keys). */
+export type SessionLimits = Pick<
+  ServerConfig,
+  | 'maxFrameBytes'
+  | 'heartbeatMs'
+  | 'connectTimeoutMs'
+  | 'maxSubscriptions'
+  | 'maxFramesPerSecond'
+  | 'maxPendingBytes'
+  | 'sendStallMs'
+  | 'maxSessions'
+>;
+
+export interface GatewayEvents {
+  /**
+   * A session was closed for a protocol error or a limit (malformed frame, forbidden SEND,
+   * `FLOOD`, `TOO_MANY_SUBSCRIPTIONS`, `TOO_MANY_SESSIONS`, `SLOW_CONSUMER`, …).
+   */
+  'protocol-error': [{ sessionId: string; code: string; message: string }];
+}
+
+/** A session as the application sees it, backed by a STOMP session. */
+export class GatewaySession implements ClientSession {
+  constructor(readonly stomp: StompSession) {}
+  get id(): string {
+    return this.stomp.id;
+  }
+  get clientAddress(): string {
+    return this.stomp.transport.remoteAddress;
+  }
+  get transport(): string {
+    return this.stomp.transport.kind;
+  }
+  get connectedAt(): number {
+    return this.stomp.connectedAt;
+  }
+  deliver(destinations: readonly string[], body: string): number {
+    const prepared = prepareBody(body);
+    let sent = 0;
+    for (const destination of destinations) sent += this.stomp.deliver(destination, prepared);
+    return sent;
+  }
+  close(reason: string): void {
+    this.stomp.close(reason);
+  }
+}
+
+/**
+ * Every open connection of the gateway, whatever carries it: opens a StompSession per
+ * transport, enforces the session cap, hands application SENDs to the ClientApplication and
+ * tells it of sessions that connected and closed. No I/O of its own (the transports do it), so
+ * it can be driven without sockets (`test/fuzz/gateway-properties.ts`).
+ */
+export class SessionTable extends TypedEmitter<GatewayEvents> {
+  readonly #sessions = new Map<string, GatewaySession>();
+  readonly #handler: StompSessionHandler;
+
+  constructor(
+    private readonly limits: SessionLimits,
+    private readonly app: ClientApplication,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.#handler = {
+      connected: (stomp) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current?.stomp === stomp) this.app.opened(current);
+      },
+      refuseSend: (destination) =>
+        destination.startsWith(APPLICATION_PREFIX)
+          ? null
+          : `clients may only send to ${APPLICATION_PREFIX}…, not to ${destination}`,
+      send: (stomp, destination, frame) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current?.stomp === stomp) {
+          this.app.message(current, destination, frame.headers, frame.body);
+        }
+      },
+      protocolError: (stomp, code, message) => {
+        this.emit('protocol-error', { sessionId: stomp.id, code, message });
+      },
+      closed: (stomp, reason) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current?.stomp !== stomp) return;
+        this.#sessions.delete(stomp.id);
+        if (stomp.isConnectedOnce) this.app.closed(current, reason);
+      },
+    };
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  has(id: string): boolean {
+    return this.#sessions.has(id);
+  }
+
+  get(id: string): GatewaySession | undefined {
+    return this.#sessions.get(id);
+  }
+
+  values(): IterableIterator<GatewaySession> {
+    return this.#sessions.values();
+  }
+
+  /**
+   * Opens a session on `transport`, or refuses it (ERROR, close, a `TOO_MANY_SESSIONS`
+   * protocol-error; returns null) when `maxSessions` are open already.
+   */
+  open(id: string, transport: Transport): GatewaySession | null {
+    const { limits } = this;
+    if (this.#sessions.size >= limits.maxSessions) {
+      const message = `TOO_MANY_SESSIONS: the agent serves at most ${limits.maxSessions} connections; try again later`;
+      this.logger.warn(`refused connection ${id} from ${transport.remoteAddress}: ${message}`);
+      this.emit('protocol-error', { sessionId: id, code: 'TOO_MANY_SESSIONS', message });
+      transport.send(
+        encodeFrame(
+          'ERROR',
+          [
+            ['message', message],
+            ['content-type', 'text/plain'],
+          ],
+          message,
+          '1.0',
+        ),
+      );
+      transport.close(1013, 'too many sessions');
+      return null;
+    }
+    const stomp = new StompSession(
+      id,
+      transport,
+      {
+        maxFrameBytes: limits.maxFrameBytes,
+        heartbeatMs: limits.heartbeatMs,
+        connectTimeoutMs: limits.connectTimeoutMs,
+        maxSubscriptions: limits.maxSubscriptions,
+        maxFramesPerSecond: limits.maxFramesPerSecond,
+        maxPendingBytes: limits.maxPendingBytes,
+        sendStallMs: limits.sendStallMs,
+        serverName: 'TapiMessenger',
+        now: this.now,
+      },
+      this.#handler,
+      this.logger,
+    );
+    const session = new GatewaySession(stomp);
+    this.#sessions.set(id, session);
+    return session;
+  }
+
+  /** Closes every session (the application hears each close). */
+  closeAll(reason: string): void {
+    for (const session of [...this.#sessions.values()]) session.stomp.close(reason);
+  }
+}
