@@ -138,3 +138,23 @@ export async function connectModern(
     close: () => client.deactivate(),
   };
 }
+
+/**
+ * A page that has listened: connected over the raw endpoint, subscribed to the listen reply,
+ * its screen-pops and `extra` destinations, then `SEND /tapi/listen` as `apexSession`.
+ * Resolves once the reply came, with that reply's body.
+ */
+export async function listeningClient(
+  wsUrl: string,
+  apexSession: string,
+  extra: readonly string[] = [],
+): Promise<ModernClient & { reply: { listening: boolean } & Record<string, unknown> }> {
+  const client = await connectModern(wsUrl);
+  for (const destination of ['/topic/is-listen-init', '/user/queue/incoming-call', ...extra]) {
+    client.subscribe(destination);
+  }
+  const reply = client.next('/topic/is-listen-init');
+  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: apexSession } });
+  const body = JSON.parse((await reply).body) as { listening: boolean } & Record<string, unknown>;
+  return Object.assign(client, { reply: body });
+}

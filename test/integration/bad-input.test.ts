@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
+import { connectModern, listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 
 /** A raw WebSocket STOMP peer that records what the server sends and how it ends. */
 async function rawPeer(
@@ -29,14 +29,8 @@ async function connected(
 }
 
 /** A well-behaved bystander that must not notice anything. */
-async function bystander(h: Harness): Promise<ModernClient> {
-  const client = await connectModern(h.wsUrl);
-  client.subscribe('/topic/is-listen-init');
-  client.subscribe('/user/queue/incoming-call');
-  const reply = client.next('/topic/is-listen-init');
-  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: 'apex-bob' } });
-  await reply;
-  return client;
+function bystander(h: Harness): Promise<ModernClient> {
+  return listeningClient(h.wsUrl, 'apex-bob');
 }
 
 async function bystanderStillWorks(h: Harness, client: ModernClient): Promise<void> {

@@ -6,7 +6,7 @@ import type { Snapshot } from '../../src/shared/bridge.js';
 import { CURRENT_FILE, PREVIOUS_FILE } from '../../src/main/dashboard/call-history.js';
 import { startDashboardHarness } from '../helpers/dashboard-harness.js';
 import { waitUntil } from '../helpers/harness.js';
-import { connectModern } from '../helpers/stomp-clients.js';
+import { listeningClient } from '../helpers/stomp-clients.js';
 
 /** Acceptance 6: the incoming-call log survives a restart of the agent, and is capped on disk. */
 
@@ -18,12 +18,7 @@ async function snapshotOf(url: string): Promise<Snapshot> {
 test('calls from before a restart are in the next agent’s snapshot and dashboard', async (t) => {
   const first = await startDashboardHarness();
   t.after(() => first.stop());
-  const client = await connectModern(first.wsUrl);
-  client.subscribe('/topic/is-listen-init');
-  client.subscribe('/user/queue/incoming-call');
-  const reply = client.next('/topic/is-listen-init');
-  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: 's1' } });
-  await reply;
+  const client = await listeningClient(first.wsUrl, 's1');
   first.sim.ring('201', '+4930111', 'before-1');
   first.sim.ring('202', '+4930222', 'before-2');
   await waitUntil(() => first.agent.router.calls.size === 2, 5000, 'two calls');

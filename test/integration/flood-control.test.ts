@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
-import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
+import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { RawStomp } from '../helpers/raw-clients.js';
 import { createMetrics } from '../../src/main/dashboard/metrics.js';
 
 /** A well-behaved page on phone 202 that must not notice anything. */
-async function bystander(h: Harness): Promise<ModernClient> {
-  const client = await connectModern(h.wsUrl);
-  client.subscribe('/topic/is-listen-init');
-  client.subscribe('/user/queue/incoming-call');
-  const reply = client.next('/topic/is-listen-init');
-  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: 'apex-bob' } });
-  await reply;
-  return client;
+function bystander(h: Harness): Promise<ModernClient> {
+  return listeningClient(h.wsUrl, 'apex-bob');
 }
 
 async function stillServed(h: Harness, client: ModernClient, callId: string): Promise<void> {

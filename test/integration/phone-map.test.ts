@@ -1,15 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitUntil } from '../helpers/harness.js';
-import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
+import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 
 async function listen(wsUrl: string, apexSession: string): Promise<ModernClient> {
-  const client = await connectModern(wsUrl);
-  client.subscribe('/topic/is-listen-init');
-  client.subscribe('/user/queue/incoming-call');
-  const reply = client.next('/topic/is-listen-init');
-  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: apexSession } });
-  assert.equal((JSON.parse((await reply).body) as { listening: boolean }).listening, true);
+  const client = await listeningClient(wsUrl, apexSession);
+  assert.equal(client.reply.listening, true);
   return client;
 }
 

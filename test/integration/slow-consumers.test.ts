@@ -4,7 +4,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
-import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
+import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { RawStomp } from '../helpers/raw-clients.js';
 
 type ProtocolError = { sessionId: string; code: string; message: string };
@@ -25,14 +25,8 @@ function nextProtocolError(h: Harness, code: string, timeoutMs = 10_000): Promis
 }
 
 /** A page that reads: listening on `apexSession`, subscribed to its screen-pops. */
-async function reader(h: Harness, apexSession: string): Promise<ModernClient> {
-  const client = await connectModern(h.wsUrl);
-  client.subscribe('/user/queue/incoming-call');
-  client.subscribe('/topic/is-listen-init');
-  const reply = client.next('/topic/is-listen-init');
-  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: apexSession } });
-  await reply;
-  return client;
+function reader(h: Harness, apexSession: string): Promise<ModernClient> {
+  return listeningClient(h.wsUrl, apexSession);
 }
 
 /**

@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from '../helpers/harness.js';
-import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
+import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
 import type { LinkView } from '../../src/shared/bridge.js';
 
-async function listen(wsUrl: string, apexSession: string): Promise<ModernClient> {
-  const client = await connectModern(wsUrl);
-  client.subscribe('/topic/is-listen-init');
-  client.subscribe('/user/queue/incoming-call');
-  client.subscribe('/user/queue/errors');
-  const reply = client.next('/topic/is-listen-init');
-  client.client.publish({ destination: '/tapi/listen', headers: { apex_session: apexSession } });
-  await reply;
-  return client;
+function listen(wsUrl: string, apexSession: string): Promise<ModernClient> {
+  return listeningClient(wsUrl, apexSession, ['/user/queue/errors']);
 }
 
 test('TapiServer restarted: reconnect within reconnectMs + 1 s, LISTEN resent, calls delivered', async (t) => {
