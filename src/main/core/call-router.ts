@@ -3,7 +3,7 @@ import { TypedEmitter } from './typed-emitter.js';
 import type { ClientApplication, ClientSession } from './client-session.js';
 import type { Directory, Resolution } from '../directory/directory.js';
 import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
-import { SessionRegistry, type LinkEffects } from './session-registry.js';
+import { SessionRegistry, type Binding, type LinkEffects } from './session-registry.js';
 import { CallLog } from './call-log.js';
 import { normaliseNumber } from './number-rules.js';
 import {
@@ -62,6 +62,12 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   readonly registry = new SessionRegistry();
   readonly calls: CallLog;
   readonly #open = new Map<string, OpenSession>();
+  /**
+   * Screen-pop destinations of each binding, built on its first call instead of on every call:
+   * no three strings and an array per session per call, and the session's subscription lookups
+   * hash strings whose hash is already cached. A re-bind is a new Binding, so nothing goes stale.
+   */
+  readonly #popDestinations = new WeakMap<Binding, readonly string[]>();
 
   constructor(
     private readonly directory: Directory,
@@ -250,7 +256,12 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       const entry = this.#open.get(id);
       const binding = this.registry.binding(id);
       if (!entry || !binding) continue;
-      const sent = entry.session.deliver(incomingCallDestinations(id, binding.apexSession), body);
+      let destinations = this.#popDestinations.get(binding);
+      if (destinations === undefined) {
+        destinations = incomingCallDestinations(id, binding.apexSession);
+        this.#popDestinations.set(binding, destinations);
+      }
+      const sent = entry.session.deliver(destinations, body);
       if (sent > 0) reached++;
       frames += sent;
     }

@@ -48,10 +48,20 @@ export interface PreparedBody {
   readonly tail: string;
 }
 
+/**
+ * The last body prepared. A screen-pop hands the same body string to every session bound to the
+ * phone, and each session prepares it: this makes the second and later ones a pointer compare
+ * instead of a UTF-8 byte count and two concatenations.
+ */
+let last: { body: string; contentType: string; prepared: PreparedBody } | null = null;
+
 export function prepareBody(body: string, contentType = 'application/json'): PreparedBody {
+  if (last !== null && last.body === body && last.contentType === contentType) return last.prepared;
   const tail =
     'content-type:' + contentType + '\ncontent-length:' + Buffer.byteLength(body, 'utf8') + '\n\n';
-  return { text: body, tail };
+  const prepared: PreparedBody = { text: body, tail };
+  last = { body, contentType, prepared };
+  return prepared;
 }
 
 /** A MESSAGE frame for one subscription, reusing a prepared body. */

@@ -47,10 +47,7 @@ export class GatewaySession implements ClientSession {
     return this.stomp.connectedAt;
   }
   deliver(destinations: readonly string[], body: string): number {
-    const prepared = prepareBody(body);
-    let sent = 0;
-    for (const destination of destinations) sent += this.stomp.deliver(destination, prepared);
-    return sent;
+    return this.stomp.deliver(destinations, prepareBody(body));
   }
   close(reason: string): void {
     this.stomp.close(reason);

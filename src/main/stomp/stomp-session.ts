@@ -145,20 +145,22 @@ export class StompSession {
   }
 
   /**
-   * Sends a prepared MESSAGE to every subscription of this session on `destination`.
+   * Sends a prepared MESSAGE to every subscription of this session on any of `destinations`,
+   * all in one transport write (STOMP clients read several frames from one message).
    * Returns how many frames were sent.
    */
-  deliver(destination: string, body: PreparedBody): number {
-    if (this.#phase !== 'connected') return 0;
-    const ids = this.#subs.idsFor(destination);
+  deliver(destinations: readonly string[], body: PreparedBody): number {
+    if (this.#phase !== 'connected' || this.#condemned) return 0;
+    let text = '';
     let sent = 0;
-    for (const sub of ids) {
-      if (this.#condemned) break;
-      this.#write(
-        encodeMessage(destination, sub, `${this.id}-${++this.#messageSeq}`, body, this.version),
-      );
-      sent++;
+    for (const destination of destinations) {
+      for (const sub of this.#subs.idsFor(destination)) {
+        const id = `${this.id}-${++this.#messageSeq}`;
+        text += encodeMessage(destination, sub, id, body, this.version);
+        sent++;
+      }
     }
+    if (sent > 0) this.#write(text);
     return sent;
   }
 
