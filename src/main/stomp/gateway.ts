@@ -54,7 +54,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
 
   constructor(
     private readonly options: GatewayOptions,
-    private readonly app: ClientApplication,
+    app: ClientApplication,
     private readonly logger: Logger,
   ) {
     super();
