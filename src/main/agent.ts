@@ -7,7 +7,8 @@ import { TapiLink } from './tapi/tapi-link.js';
 import { StompGateway, type GatewayOptions } from './stomp/gateway.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Directory } from './directory/directory.js';
-import type { CallView, DashboardEvent, Snapshot } from '../shared/bridge.js';
+import type { DashboardEvent, Snapshot } from '../shared/bridge.js';
+import type { CallStore } from './core/call-log.js';
 
 export interface AgentOptions {
   config: Config;
@@ -16,8 +17,11 @@ export interface AgentOptions {
   directory?: Directory;
   /** Extra files served by the STOMP port under `<path>-client/` (the demo page). */
   extraAssets?: GatewayOptions['extraAssets'];
-  /** Calls from before this start (newest first, e.g. a persisted log): the call log begins with them. */
-  callHistory?: readonly CallView[];
+  /**
+   * Keeps calls across restarts: the call log begins with its `recent()` calls, every new call
+   * is appended to it, and `stop()` waits for it to flush.
+   */
+  callStore?: CallStore;
 }
 
 export interface AgentEvents {
@@ -32,6 +36,7 @@ export interface AgentEvents {
 export class Agent extends TypedEmitter<AgentEvents> {
   readonly startedAt = Date.now();
   #stopped = false;
+  #callStore: CallStore | null = null;
 
   private constructor(
     readonly config: Config,
@@ -52,7 +57,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const directory = options.directory ?? (await createDirectory(config.directory, logger));
     const link = new TapiLink(config.tapi, logger);
     const router = new CallRouter(directory, link, logger);
-    for (const call of [...(options.callHistory ?? [])].reverse()) router.calls.record(call);
+    const store = options.callStore;
+    for (const call of [...(store?.recent() ?? [])].reverse()) router.calls.record(call);
     const gateway = new StompGateway(
       { server: config.server, extraAssets: options.extraAssets },
       router,
@@ -75,6 +81,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     }
     const endpoint = `${gateway.scheme}://${config.server.host}:${address.port}${config.server.path}`;
     const agent = new Agent(config, logger, directory, link, router, gateway, endpoint, address);
+    agent.#callStore = store ?? null;
     agent.#wire();
     link.start();
     return agent;
@@ -99,7 +106,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
     );
     router.on('session-closed', (id) => this.emit('dashboard', { type: 'session-closed', id }));
     router.on('phones', (phones) => this.emit('dashboard', { type: 'phones', phones }));
-    router.on('call', (call) => this.emit('dashboard', { type: 'call', call }));
+    router.on('call', (call) => {
+      this.#callStore?.append(call);
+      this.emit('dashboard', { type: 'call', call });
+    });
   }
 
   snapshot(): Snapshot {
@@ -129,5 +139,6 @@ export class Agent extends TypedEmitter<AgentEvents> {
     await this.gateway.close();
     await this.link.stop();
     await this.directory.close();
+    await this.#callStore?.flush();
   }
 }

@@ -124,12 +124,11 @@ async function run(config: Config, file: string | null): Promise<number> {
   let dashboard: DashboardServer | null = null;
   try {
     history = await CallHistory.open({ folder: headlessDataDir(), logger });
-    agent = await Agent.start({ config, logger, callHistory: history.recent() });
+    agent = await Agent.start({ config, logger, callStore: history });
   } catch (error) {
     console.error((error as Error).message);
     return 1;
   }
-  const stopRecording = history.attach(agent.router);
   try {
     dashboard = await DashboardServer.start({ agent, config: config.dashboard, logger });
   } catch (error) {
@@ -160,8 +159,6 @@ async function run(config: Config, file: string | null): Promise<number> {
   try {
     await dashboard?.close();
     await agent.stop();
-    stopRecording();
-    await history.flush();
     return 0;
   } catch (error) {
     logger.error(`shutdown failed: ${(error as Error).message}`);

@@ -73,9 +73,8 @@ export async function startDashboardHarness(
     maxBytes: options.maxBytes,
   });
   const connected = sim.waitForConnection();
-  const agent = await Agent.start({ config, logger, callHistory: history.recent() });
+  const agent = await Agent.start({ config, logger, callStore: history });
   await connected;
-  const stopRecording = history.attach(agent.router);
   const dashboard = await DashboardServer.start({
     agent,
     config: config.dashboard,
@@ -88,8 +87,6 @@ export async function startDashboardHarness(
     stopped = true;
     await dashboard.close();
     await agent.stop();
-    stopRecording();
-    await history.flush();
   };
   return {
     sim,

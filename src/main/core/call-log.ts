@@ -1,5 +1,15 @@
 import type { CallView } from '../../shared/bridge.js';
 
+/** Where calls are kept across restarts (the dashboard's JSON-lines file implements it). */
+export interface CallStore {
+  /** Calls from before this run, newest first. */
+  recent(): readonly CallView[];
+  /** Queues one call; never throws, never blocks. */
+  append(call: CallView): void;
+  /** Resolves when every appended call is stored. */
+  flush(): Promise<void>;
+}
+
 /**
  * The incoming-call log kept in memory: the last `capacity` calls, newest first on read.
  * A ring buffer, so recording a call never copies the log.

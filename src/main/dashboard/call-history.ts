@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { CallView } from '../../shared/bridge.js';
 import type { Logger } from '../core/log.js';
+import type { CallStore } from '../core/call-log.js';
 
 export interface CallHistoryOptions {
   /** The data folder: `calls.jsonl` and the previous file `calls.1.jsonl` live here. */
@@ -24,11 +25,6 @@ const callSchema = z.object({
   reached: z.number().int().min(0),
 });
 
-/** Where a call comes from (`CallRouter` fits). */
-export interface CallSource {
-  on(event: 'call', listener: (call: CallView) => void): () => void;
-}
-
 export const CURRENT_FILE = 'calls.jsonl';
 export const PREVIOUS_FILE = 'calls.1.jsonl';
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -39,7 +35,7 @@ const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
  * (replacing the one before) and a new file starts. At most twice `maxBytes` on disk.
  * Writes are queued and never block the caller; a failing disk is logged, not thrown.
  */
-export class CallHistory {
+export class CallHistory implements CallStore {
   readonly #queue: string[] = [];
   #draining: Promise<void> | null = null;
   #size: number;
@@ -87,11 +83,6 @@ export class CallHistory {
     this.#draining ??= this.#drain().finally(() => {
       this.#draining = null;
     });
-  }
-
-  /** Appends every call `source` reports until the returned function is called. */
-  attach(source: CallSource): () => void {
-    return source.on('call', (call) => this.append(call));
   }
 
   /** Resolves when every queued call is on disk (or its write failed and was logged). */

@@ -63,13 +63,12 @@ async function start(): Promise<void> {
   });
   let agent: Agent;
   try {
-    agent = await Agent.start({ config, logger, callHistory: history.recent() });
+    agent = await Agent.start({ config, logger, callStore: history });
   } catch (error) {
     dialog.showErrorBox('Tapi Messenger cannot start', (error as Error).message);
     app.exit(1);
     return;
   }
-  const stopRecording = history.attach(agent.router);
   const hub = new DashboardHub(agent, logger);
   const server = await startServer(agent, hub, config.dashboard, logger);
   const stopIpc = registerDashboardIpc(hub, pathToFileURL(paths.indexHtml).href, logger);
@@ -107,8 +106,6 @@ async function start(): Promise<void> {
     await server?.close();
     hub.close();
     await agent.stop();
-    stopRecording();
-    await history.flush();
   };
 }
 
