@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
+import { describeProblems } from './schema-problems.js';
 
 /** A configuration that cannot be used; the message names the file and the key. */
 export class ConfigError extends Error {
@@ -22,26 +22,11 @@ export interface LoadedConfig {
   baseDir: string;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string[] {
-  const at = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${at ? `${at}.` : ''}${key}: unknown key`);
-  }
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    // Report the branch that went deepest: it is the one the user meant.
-    const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-    return best.flatMap((inner) =>
-      formatIssue({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
-    );
-  }
-  return [`${at || '(top level)'}: ${issue.message}`];
-}
-
 /** Validates an already-parsed JSON value. Throws ConfigError naming every bad key. */
 export function parseConfig(raw: unknown, source = 'configuration'): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap(formatIssue);
+  const problems = describeProblems(result.error);
   throw new ConfigError(`${source} is invalid:\n  ${problems.join('\n  ')}`, problems);
 }
 

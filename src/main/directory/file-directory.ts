@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { Directory, DirectoryState, Resolution } from './directory.js';
 import { DirectoryStateHolder } from './directory-state.js';
 import { EXTENSION_PATTERN } from '../core/number-rules.js';
+import { describeProblems } from '../config/schema-problems.js';
 
 /** SPEC §4: `{ "sessions": { "<apexSession>": "<USER>" }, "users": { "<USER>": "<ext>" } }`. */
 const directoryFileSchema = z.strictObject({
@@ -24,12 +25,6 @@ interface Tables {
   users: Map<string, string>;
 }
 
-function formatProblems(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.map(String).join('.') || '(top level)'}: ${i.message}`)
-    .join('; ');
-}
-
 /** Parses the text of a directory file; throws an Error naming the bad entry. */
 export function parseDirectoryFile(text: string): Tables {
   let raw: unknown;
@@ -39,7 +34,7 @@ export function parseDirectoryFile(text: string): Tables {
     throw new Error(`not valid JSON: ${(error as Error).message}`);
   }
   const parsed = directoryFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(formatProblems(parsed.error));
+  if (!parsed.success) throw new Error(describeProblems(parsed.error).join('; '));
   return {
     sessions: new Map(Object.entries(parsed.data.sessions)),
     users: new Map(Object.entries(parsed.data.users).map(([u, ext]) => [u.toUpperCase(), ext])),
