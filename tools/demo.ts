@@ -1,4 +1,3 @@
-import readline from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -7,6 +6,7 @@ import { parseConfig } from '../src/main/config/load-config.js';
 import { consoleLogger } from '../src/main/core/log.js';
 import { demoAssets } from './demo-assets.js';
 import { TapiSimulator } from './tapi-simulator.js';
+import { simulatorConsole } from './sim-console.js';
 
 /**
  * `npm run demo`: the agent, the TapiServer simulator and a demo page that runs the unchanged
@@ -46,23 +46,7 @@ Demo running.
                    quit                      to stop
 `);
 
-let seq = 0;
-const rl = readline.createInterface({ input: process.stdin });
-const stop = async (): Promise<void> => {
-  rl.close();
+simulatorConsole(sim, async () => {
   await agent.stop();
   await sim.stop();
-  process.exit(0);
-};
-rl.on('line', (input) => {
-  const [command, ext, caller, ...name] = input.trim().split(/\s+/);
-  if (command === 'ring' && ext && caller) {
-    sim.ring(ext, caller, `demo-${++seq}`, name.length > 0 ? name.join(' ') : undefined);
-  } else if (command === 'quit') {
-    void stop();
-  } else if (command) {
-    console.log('ring <ext> <number> [name…] | quit');
-  }
 });
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
