@@ -22,9 +22,18 @@ export default tseslint.config(
       globals: {
         document: 'readonly',
         location: 'readonly',
-        connectSeedClient: 'readonly',
-        seedDial: 'readonly',
+        connectReferenceClient: 'readonly',
+        referenceDial: 'readonly',
       },
+    },
+  },
+  {
+    // The reference page client runs as a classic script in pages (and in a vm in tests),
+    // beside the SockJS and Stomp globals those pages load.
+    files: ['test/fixtures/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { SockJS: 'readonly', Stomp: 'readonly', module: 'readonly' },
     },
   },
   {

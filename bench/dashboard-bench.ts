@@ -242,6 +242,30 @@ export async function runDashboardBench(options: BenchOptions): Promise<BenchRes
   }
 }
 
+/** The dashboard's responsiveness targets (docs/dashboard.md), judged on a bench result. */
+export function dashboardVerdicts(r: BenchResult): string[] {
+  const verdict = (met: boolean, what: string): string => `${met ? 'met   ' : 'MISSED'}  ${what}`;
+  return [
+    verdict(
+      r.callsPhase.maxRenderMs < 50,
+      `slowest render under load ${r.callsPhase.maxRenderMs} ms (< 50)`,
+    ),
+    verdict(
+      r.openingPhase.maxRenderMs < 100,
+      `slowest render while sessions opened ${r.openingPhase.maxRenderMs} ms (< 100)`,
+    ),
+    verdict(r.framesPerSecond >= 30, `${r.framesPerSecond} frames/s under load (>= 30)`),
+    verdict(
+      r.eventsReceivedPerSecond >= (0.75 * r.callsRung) / r.seconds,
+      `${r.eventsReceivedPerSecond} events/s reached the page`,
+    ),
+    verdict(
+      r.lastCallShownMs < 1000,
+      `last call on screen ${r.lastCallShownMs} ms after it rang (< 1000)`,
+    ),
+  ];
+}
+
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? undefined : Number(process.argv[at + 1]);
@@ -255,4 +279,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     seconds: arg('seconds', 10),
   });
   console.log(JSON.stringify(result, null, 2));
+  for (const line of dashboardVerdicts(result)) console.log(line);
 }

@@ -88,7 +88,7 @@ export async function fanoutMicro(
       encodeClientFrame('CONNECT', { 'accept-version': '1.1,1.0', 'heart-beat': '0,0' }),
       ...(pageSubscriptions
         ? [
-            // What the seed page subscribes to: its STOMP session id and its APEX session.
+            // What the reference page subscribes to: its STOMP session id and its APEX session.
             encodeClientFrame('SUBSCRIBE', {
               id: 'a',
               destination: `/user/queue/incoming-call-user${session.id}`,

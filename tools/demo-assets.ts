@@ -1,17 +1,20 @@
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Asset } from '../src/main/stomp/client-assets.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** The reference page client: the code existing APEX pages run, kept as the project's fixture. */
+export const REFERENCE_CLIENT_FILE = path.resolve(
+  here,
+  '../test/fixtures/reference-page-client.js',
+);
+
 /**
- * The demo page's files, served by the agent under `<path>-client/`: demo.html and the
- * unchanged reference client from shared/. Null when shared/ is not beside the checkout.
+ * The demo page's files, served by the agent under `<path>-client/`: demo.html, its glue and
+ * the reference page client, unchanged.
  */
-export function demoAssets(): Map<string, Asset> | null {
-  const seedClient = path.resolve(here, '../../shared/seed-client.js');
-  if (!existsSync(seedClient)) return null;
+export function demoAssets(): Map<string, Asset> {
   const js = 'application/javascript; charset=utf-8';
   return new Map<string, Asset>([
     [
@@ -23,6 +26,6 @@ export function demoAssets(): Map<string, Asset> | null {
       { file: path.join(here, 'demo/demo.css'), contentType: 'text/css; charset=utf-8' },
     ],
     ['demo.js', { file: path.join(here, 'demo/demo.js'), contentType: js }],
-    ['seed-client.js', { file: seedClient, contentType: js }],
+    ['reference-page-client.js', { file: REFERENCE_CLIENT_FILE, contentType: js }],
   ]);
 }

@@ -4,27 +4,25 @@ import { parseArgs } from 'node:util';
 import { Agent } from '../src/main/agent.js';
 import { parseConfig } from '../src/main/config/load-config.js';
 import { consoleLogger } from '../src/main/core/log.js';
+import { DashboardServer } from '../src/main/dashboard/dashboard-server.js';
 import { demoAssets } from './demo-assets.js';
 import { TapiSimulator } from './tapi-simulator.js';
-import { simulatorConsole } from './sim-console.js';
+import { CONSOLE_HELP, simulatorConsole } from './sim-console.js';
 
 /**
- * `npm run demo`: the agent, the TapiServer simulator and a demo page that runs the unchanged
- * reference client (shared/seed-client.js) in a browser. Type `ring 201 +48123456789` here.
+ * `npm run demo`: the whole product on one machine — the agent, a TapiServer simulator, a demo
+ * page that runs the reference page client (test/fixtures/reference-page-client.js, the code
+ * existing APEX pages run) and the operator's dashboard. Type `ring 201 +48123456789` here.
+ * Every port can be set (0 = any free port); the addresses are printed.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8081' },
     'tapi-port': { type: 'string', default: '44444' },
+    'dashboard-port': { type: 'string', default: '8082' },
   },
 });
-
-const assets = demoAssets();
-if (!assets) {
-  console.error('The demo page runs shared/seed-client.js, which is not beside the checkout.');
-  process.exit(1);
-}
 
 const sim = new TapiSimulator({
   port: Number(values['tapi-port']),
@@ -35,18 +33,24 @@ const config = parseConfig({
   server: { port: Number(values.port) },
   tapi: { port: sim.port },
   directory: { type: 'file', file: path.resolve(here, '../examples/directory.json') },
+  dashboard: { port: Number(values['dashboard-port']) },
 });
-const agent = await Agent.start({ config, logger: consoleLogger('info'), extraAssets: assets });
+const logger = consoleLogger('info');
+const agent = await Agent.start({ config, logger, extraAssets: demoAssets() });
+const dashboard = await DashboardServer.start({ agent, config: config.dashboard, logger });
 const page = `http://127.0.0.1:${agent.address.port}${config.server.path}-client/demo.html`;
 console.log(`
 Demo running.
-  Open ${page}
+  Demo page:  ${page}
+  Dashboard:  ${dashboard.url}
   (APEX session 1234567890 is ALICE on 201, 2345678901 is BOB on 202: examples/directory.json)
   Then type here:  ring 201 +48123456789     to ring ALICE's phone
                    quit                      to stop
+  (all commands: ${CONSOLE_HELP})
 `);
 
 simulatorConsole(sim, async () => {
+  await dashboard.close();
   await agent.stop();
   await sim.stop();
 });

@@ -3,7 +3,7 @@ import { EventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TapiServer stand-in speaking the line protocol of SPEC §3 over real TCP. Tests, the demo
+ * A TapiServer stand-in speaking the line protocol of docs/protocol.md §3 over real TCP. Tests, the demo
  * and the benchmarks drive it; `npm run sim` wraps it for a person at a terminal.
  */
 export interface SimulatorOptions {

@@ -129,7 +129,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
   }
 
   /**
-   * Clean shutdown (SPEC §5): UNLISTEN for every phone, every session closed, the link and the
+   * Clean shutdown (docs/protocol.md §5): UNLISTEN for every phone, every session closed, the link and the
    * directory closed.
    */
   async stop(): Promise<void> {

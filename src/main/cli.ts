@@ -12,7 +12,7 @@ import { DashboardServer } from './dashboard/dashboard-server.js';
 import { headlessDataDir } from './dashboard/data-dir.js';
 
 /**
- * `tapi-messenger`: the headless shell (SPEC §5). Composes the core, prints where it listens
+ * `tapi-messenger`: the headless shell (docs/protocol.md §5). Composes the core, prints where it listens
  * and the TapiServer link state, and shuts down cleanly on SIGINT/SIGTERM.
  */
 

@@ -10,10 +10,18 @@ import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
 
 /**
  * Acceptance 1 and 2 of the dashboard: the real agent, the TapiServer simulator and real STOMP
- * clients, the dashboard in Debian's Chromium, screenshots for the README.
+ * clients, the dashboard in Debian's Chromium, screenshots for the README (refreshed by `npm run screenshots`).
  */
 
-const IMG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/img');
+/**
+ * Where the screenshots go: out/screenshots (ignored by git) in every test run, docs/img only
+ * when `npm run screenshots` asks for it (SCREENSHOT_DIR), so `npm test` leaves the tree clean.
+ */
+const IMG = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+  process.env.SCREENSHOT_DIR ?? 'out/screenshots',
+);
 const WIDE = { width: 900, height: 600 };
 /** The tray window (src/main/shell/window.ts opens it at 900×600 and allows down to this). */
 const TRAY = { width: 420, height: 560 };

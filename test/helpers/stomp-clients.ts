@@ -15,7 +15,7 @@ interface OldStompFrame {
   headers: Record<string, string>;
   command: string;
 }
-export interface SeedStompClient {
+export interface ReferenceStompClient {
   sessionId: string;
   connected: boolean;
   ws: { close(): void; _transport: { url: string }; transport: string };
@@ -27,7 +27,7 @@ export interface SeedStompClient {
   ): { id: string; unsubscribe(): void };
 }
 
-export interface SeedOptions {
+export interface ReferenceOptions {
   base: string;
   apexSession: string;
   onCaller: (caller: { name: string; phone: string }) => void;
@@ -35,17 +35,17 @@ export interface SeedOptions {
   onError?: (frame: OldStompFrame | string) => void;
 }
 
-interface SeedModule {
-  connectSeedClient(options: SeedOptions): SeedStompClient;
-  seedDial(client: SeedStompClient, number: string): void;
+interface ReferenceModule {
+  connectReferenceClient(options: ReferenceOptions): ReferenceStompClient;
+  referenceDial(client: ReferenceStompClient, number: string): void;
 }
 
 /**
- * Loads `shared/seed-client.js` unchanged into a browser-like global scope with `SockJS`
+ * Loads the reference page client (`test/fixtures/reference-page-client.js`) unchanged into a browser-like global scope with `SockJS`
  * (sockjs-client) and `Stomp` (stompjs 2.3.3). `transports` restricts SockJS as a browser
  * without WebSocket would be.
  */
-export function loadSeedClient(transports?: string[]): SeedModule {
+export function loadReferenceClient(transports?: string[]): ReferenceModule {
   const SockJS = require('sockjs-client') as new (
     url: string,
     _r?: unknown,
@@ -61,7 +61,7 @@ export function loadSeedClient(transports?: string[]): SeedModule {
         return new SockJS(url, null, { transports });
       }
     : SockJS;
-  const source = readFileSync(path.resolve(here, '../../../shared/seed-client.js'), 'utf8');
+  const source = readFileSync(path.resolve(here, '../fixtures/reference-page-client.js'), 'utf8');
   const sandbox: Record<string, unknown> = {
     SockJS: RestrictedSockJS,
     Stomp,
@@ -71,8 +71,8 @@ export function loadSeedClient(transports?: string[]): SeedModule {
     clearTimeout,
     module: { exports: {} },
   };
-  vm.runInNewContext(source, sandbox, { filename: 'seed-client.js' });
-  return (sandbox.module as { exports: SeedModule }).exports;
+  vm.runInNewContext(source, sandbox, { filename: 'reference-page-client.js' });
+  return (sandbox.module as { exports: ReferenceModule }).exports;
 }
 
 /** A modern client: @stomp/stompjs 7 over the raw WebSocket endpoint, subprotocols as browsers send them. */

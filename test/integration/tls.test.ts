@@ -177,7 +177,7 @@ interface ChildMessage {
 
 for (const transport of [undefined, 'xhr-streaming']) {
   test(
-    `TLS with a PFX: the seed client (sockjs-client ${transport ?? 'websocket'}) over https`,
+    `TLS with a PFX: the reference client (sockjs-client ${transport ?? 'websocket'}) over https`,
     { skip },
     async (t) => {
       const pki = await makePki();
@@ -185,7 +185,7 @@ for (const transport of [undefined, 'xhr-streaming']) {
       const h = await tlsHarness(t, { pfx: pki.pfx, passphrase: pki.passphrase });
       const base = `https://127.0.0.1:${h.agent.address.port}`;
       const child = fork(
-        path.join(here, '../helpers/seed-client-child.ts'),
+        path.join(here, '../helpers/reference-client-child.ts'),
         [base, ...(transport ? [transport] : [])],
         {
           execArgv: ['--import', 'tsx'],
@@ -199,7 +199,7 @@ for (const transport of [undefined, 'xhr-streaming']) {
         new Promise((resolve, reject) => {
           const onMessage = (m: ChildMessage): void => {
             messages.push(m);
-            if (m.type === 'error') reject(new Error(`seed client error: ${m.error ?? ''}`));
+            if (m.type === 'error') reject(new Error(`reference client error: ${m.error ?? ''}`));
             if (m.type !== type) return;
             child.off('message', onMessage);
             resolve(m);
@@ -217,7 +217,7 @@ for (const transport of [undefined, 'xhr-streaming']) {
       // The page's trick for its session id reads "s000/<id>" from an https URL (it strips "http"
       // from "https"): its -user{id} subscription never matches, the -user{apexSession} one does.
       t.diagnostic(
-        `seed client read session id ${JSON.stringify(listening.sessionId)} under https`,
+        `reference client read session id ${JSON.stringify(listening.sessionId)} under https`,
       );
       const caller = next('caller');
       h.sim.ring('201', '+48222', 'tls-2');

@@ -10,7 +10,7 @@ import {
   parseConfig,
 } from '../../src/main/config/load-config.js';
 
-test('an empty config gives the defaults of SPEC §4', () => {
+test('an empty config gives the defaults of docs/protocol.md §4', () => {
   const c = parseConfig({});
   assert.deepEqual(
     [

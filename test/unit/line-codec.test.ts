@@ -30,7 +30,7 @@ test('a line over 1024 bytes is discarded up to the next LF, the next line is re
   assert.deepEqual(lines(new LineSplitter(), 'a'.repeat(1024) + '\r\n'), ['a'.repeat(1024)]);
 });
 
-test('parses every TapiServer verb of SPEC §3', () => {
+test('parses every TapiServer verb of docs/protocol.md §3', () => {
   const parse = (text: string) => parseLine(Buffer.from(text));
   assert.deepEqual(parse('INCOMING 201 +48123'), {
     ok: true,

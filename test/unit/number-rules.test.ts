@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normaliseNumber } from '../../src/main/core/number-rules.js';
 
-test('spaces, dashes, dots and parentheses are removed (SPEC §2)', () => {
+test('spaces, dashes, dots and parentheses are removed (docs/protocol.md §2)', () => {
   assert.deepEqual(normaliseNumber(' +48 (22) 555-01.02 '), { ok: true, number: '+48225550102' });
   assert.deepEqual(normaliseNumber('*72#'), { ok: true, number: '*72#' });
 });

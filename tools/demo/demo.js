@@ -1,4 +1,4 @@
-// connectSeedClient and seedDial come from seed-client.js, loaded before this file.
+// connectReferenceClient and referenceDial come from reference-page-client.js, loaded before this file.
 // Glue for the demo page: the connect() itself is the unchanged reference client.
 (function () {
   'use strict';
@@ -15,7 +15,7 @@
     e.preventDefault();
     if (client) client.disconnect();
     el('state').textContent = 'connecting…';
-    client = connectSeedClient({
+    client = connectReferenceClient({
       base: location.protocol + '//' + location.host,
       apexSession: el('apex').value,
       onCaller: function (caller) {
@@ -39,6 +39,6 @@
   });
   el('dial').addEventListener('submit', function (e) {
     e.preventDefault();
-    if (client) seedDial(client, el('number').value);
+    if (client) referenceDial(client, el('number').value);
   });
 })();

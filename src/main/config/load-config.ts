@@ -77,7 +77,7 @@ export function loadConfigFile(file: string): LoadedConfig {
 export const DEFAULT_CONFIG_NAME = 'tapi-messenger.json';
 
 /**
- * SPEC §5: `--config FILE` if given, else `tapi-messenger.json` in `cwd` if present, else defaults.
+ * docs/protocol.md §5: `--config FILE` if given, else `tapi-messenger.json` in `cwd` if present, else defaults.
  */
 export function findAndLoadConfig(explicit: string | undefined, cwd = process.cwd()): LoadedConfig {
   if (explicit !== undefined) return loadConfigFile(path.resolve(cwd, explicit));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { oracleSqlProblems } from '../directory/oracle-sql.js';
 
 /**
- * The configuration file of SPEC §4. Every key is optional; unknown keys are refused
+ * The configuration file of docs/protocol.md §4. Every key is optional; unknown keys are refused
  * (strict objects) so that a typo is a start-up error naming the key, not a silent default.
  */
 

@@ -28,5 +28,5 @@ export interface ClientApplication {
   closed(session: ClientSession, reason: string): void;
 }
 
-/** Where clients may SEND: everything else is a protocol error (SPEC §2). */
+/** Where clients may SEND: everything else is a protocol error (docs/protocol.md §2). */
 export const APPLICATION_PREFIX = '/tapi/';

@@ -1,4 +1,4 @@
-/** The destinations of SPEC §2, in one place. */
+/** The destinations of docs/protocol.md §2, in one place. */
 export const LISTEN_DESTINATION = '/tapi/listen';
 export const CALL_DESTINATION = '/tapi/call';
 export const LISTEN_REPLY_DESTINATION = '/topic/is-listen-init';

@@ -1,12 +1,12 @@
 /**
- * What may ever reach a TapiServer line (SPEC §2, §3). Nothing a browser sends can put a
+ * What may ever reach a TapiServer line (docs/protocol.md §2, §3). Nothing a browser sends can put a
  * space, CR or LF into a line: every token is checked against these patterns first.
  */
 
-/** `<ext>` of SPEC §3. */
+/** `<ext>` of docs/protocol.md §3. */
 export const EXTENSION_PATTERN = /^[0-9A-Za-z*#+._-]{1,32}$/;
 
-/** A dialable number after normalisation (SPEC §2). */
+/** A dialable number after normalisation (docs/protocol.md §2). */
 export const NUMBER_PATTERN = /^\+?[0-9*#]{1,32}$/;
 
 /** Characters people type for readability and that a PBX does not want. */

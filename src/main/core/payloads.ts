@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * What browsers send, validated at the edge (SPEC §2). Handlers only ever see these types.
+ * What browsers send, validated at the edge (docs/protocol.md §2). Handlers only ever see these types.
  */
 
 /** `apex_session` header of `SEND /tapi/listen`: APEX session ids are numbers, but any token is looked up. */

@@ -1,6 +1,6 @@
 /**
  * The directory seam: who is behind an APEX session, and which extension is theirs.
- * The file directory (SPEC §4) and the Oracle one implement it; the call router only
+ * The file directory (docs/protocol.md §4) and the Oracle one implement it; the call router only
  * sees this interface.
  */
 

@@ -8,7 +8,7 @@ import { DirectoryStateHolder } from './directory-state.js';
 import { EXTENSION_PATTERN } from '../core/number-rules.js';
 import { describeProblems } from '../config/schema-problems.js';
 
-/** SPEC §4: `{ "sessions": { "<apexSession>": "<USER>" }, "users": { "<USER>": "<ext>" } }`. */
+/** docs/protocol.md §4: `{ "sessions": { "<apexSession>": "<USER>" }, "users": { "<USER>": "<ext>" } }`. */
 const directoryFileSchema = z.strictObject({
   sessions: z.record(z.string().min(1), z.string().min(1)).default({}),
   users: z
@@ -47,7 +47,7 @@ export interface FileDirectoryEvents {
 }
 
 /**
- * The directory of SPEC §4, type `file`. Re-read when the file changes; a bad edit keeps the
+ * The directory of docs/protocol.md §4, type `file`. Re-read when the file changes; a bad edit keeps the
  * last good contents and marks the directory degraded until the file is fixed.
  */
 export class FileDirectory implements Directory {

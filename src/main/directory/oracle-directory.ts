@@ -36,7 +36,7 @@ export interface OracleDirectoryDeps {
 }
 
 /**
- * The directory of SPEC §4, type `oracle`. Checks the configuration at once (throws
+ * The directory of docs/protocol.md §4, type `oracle`. Checks the configuration at once (throws
  * OracleConfigError naming the key); connects lazily, on the first lookup.
  */
 export function createOracleDirectory(

@@ -39,7 +39,7 @@ function tlsOptions(tls: TlsConfig): https.ServerOptions {
  * The browser-facing server: SockJS (every transport) and a raw STOMP-over-WebSocket endpoint
  * on one HTTP(S) server, each connection a StompSession (kept by a SessionTable) whose
  * application SENDs go to the ClientApplication. The STOMP session id of a SockJS connection is
- * the session id in its transport URL (SPEC §2). Origins are checked here, before SockJS sees a
+ * the session id in its transport URL (docs/protocol.md §2). Origins are checked here, before SockJS sees a
  * request (`origin-policy.ts`).
  */
 export class StompGateway extends TypedEmitter<GatewayEvents> {

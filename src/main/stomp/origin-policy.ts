@@ -1,5 +1,5 @@
 /**
- * Which web pages may open a connection (SPEC §4 `server.allowedOrigins`), decided per HTTP
+ * Which web pages may open a connection (docs/protocol.md §4 `server.allowedOrigins`), decided per HTTP
  * request and WebSocket handshake before SockJS sees it. Pure.
  *
  * Browsers send `Origin` on every WebSocket handshake, every cross-origin XHR and EventSource,

@@ -10,7 +10,7 @@ import { StompSession, type StompSessionHandler } from './stomp-session.js';
 import { encodeFrame, prepareBody } from './frame-encoder.js';
 import type { Transport } from './transport.js';
 
-/** The limits a gateway applies to every connection (SPEC §4 `server` keys). */
+/** The limits a gateway applies to every connection (docs/protocol.md §4 `server` keys). */
 export type SessionLimits = Pick<
   ServerConfig,
   | 'maxFrameBytes'

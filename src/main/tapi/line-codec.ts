@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
 
 /**
- * The TapiServer line protocol, version 1 (SPEC §3), both ways. Pure: bytes in, messages out;
+ * The TapiServer line protocol, version 1 (docs/protocol.md §3), both ways. Pure: bytes in, messages out;
  * commands in, lines out. Nothing leaves as a line unless every token matches its pattern.
  */
 

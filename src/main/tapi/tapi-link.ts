@@ -22,7 +22,7 @@ export interface TapiLinkEvents {
 const CONNECT_TIMEOUT_MS = 5000;
 
 /**
- * The TCP client to TapiServer (SPEC §3): reconnects every `reconnectMs` after a failure,
+ * The TCP client to TapiServer (docs/protocol.md §3): reconnects every `reconnectMs` after a failure,
  * optional keep-alive with PING, and a `restart()` for the operator. It never queues a
  * command while down: `send` says whether the line went out.
  */

@@ -1,4 +1,4 @@
-import { loadSeedClient } from './stomp-clients.js';
+import { loadReferenceClient } from './stomp-clients.js';
 
 /**
  * The reference page client in a child process, so that the parent can give it a CA through
@@ -10,8 +10,8 @@ const [base = '', transport] = process.argv.slice(2);
 const send = (message: object): void => {
   process.send?.(message);
 };
-const seed = loadSeedClient(transport ? [transport] : undefined);
-const client = seed.connectSeedClient({
+const reference = loadReferenceClient(transport ? [transport] : undefined);
+const client = reference.connectReferenceClient({
   base,
   apexSession: 'apex-alice',
   onCaller: (caller) => send({ type: 'caller', caller }),

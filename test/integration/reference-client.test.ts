@@ -1,23 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitUntil } from '../helpers/harness.js';
-import { loadSeedClient, type SeedStompClient } from '../helpers/stomp-clients.js';
+import { loadReferenceClient, type ReferenceStompClient } from '../helpers/stomp-clients.js';
 
 /**
- * SPEC §2 acceptance: the reference page client (shared/seed-client.js), unchanged, with
+ * docs/protocol.md §2 acceptance: the reference page client (test/fixtures/reference-page-client.js), unchanged, with
  * sockjs-client 1.6 and stompjs 2.3.3, over every SockJS transport a browser may fall back to.
  */
 for (const transports of [undefined, ['xhr-streaming'], ['xhr-polling']]) {
   const label = transports?.[0] ?? 'websocket (default)';
-  test(`seed client over SockJS ${label}: listen, screen-pop, dial, close`, async (t) => {
+  test(`reference client over SockJS ${label}: listen, screen-pop, dial, close`, async (t) => {
     const h = await startHarness();
     t.after(() => h.stop());
-    const seed = loadSeedClient(transports);
+    const reference = loadReferenceClient(transports);
     const callers: Array<{ name: string; phone: string }> = [];
     const replies: string[] = [];
     const errors: unknown[] = [];
     const listened = h.sim.waitForLine('LISTEN 201');
-    const client: SeedStompClient = seed.connectSeedClient({
+    const client: ReferenceStompClient = reference.connectReferenceClient({
       base: h.base,
       apexSession: 'apex-alice',
       onCaller: (caller) => callers.push(caller),
@@ -46,7 +46,7 @@ for (const transports of [undefined, ['xhr-streaming'], ['xhr-polling']]) {
       assert.equal(caller.phone, '+48123456789');
     }
 
-    seed.seedDial(client, '+48 22 555-01-02');
+    reference.referenceDial(client, '+48 22 555-01-02');
     assert.equal(await h.sim.waitForLine(/^CALL /), 'CALL 201 +48225550102');
 
     assert.deepEqual(errors, []);
@@ -60,9 +60,9 @@ for (const transports of [undefined, ['xhr-streaming'], ['xhr-polling']]) {
 test('two pages with a foreign session id cannot share one: the second is refused', async (t) => {
   const h = await startHarness();
   t.after(() => h.stop());
-  const seed = loadSeedClient();
+  const reference = loadReferenceClient();
   const replies: string[] = [];
-  const first = seed.connectSeedClient({
+  const first = reference.connectReferenceClient({
     base: h.base,
     apexSession: 'apex-alice',
     onCaller: () => undefined,

@@ -5,14 +5,12 @@ import { launchChromium } from '../helpers/launch-chromium.js';
 import { demoAssets } from '../../tools/demo-assets.js';
 
 /**
- * The demo page in a real browser: Chromium runs the unchanged reference client with the
+ * The demo page in a real browser: Chromium runs the reference page client, unchanged, with the
  * sockjs-client and stompjs bundles the agent serves itself (no CDN).
  */
-test('a page in Chromium: connect with the seed client, screen-pop, dial, close', async (t) => {
-  const assets = demoAssets();
-  assert.ok(assets, 'shared/seed-client.js beside the checkout');
+test('a page in Chromium: connect with the reference client, screen-pop, dial, close', async (t) => {
   const h = await startHarness({
-    extraAssets: assets,
+    extraAssets: demoAssets(),
     directoryContents: { sessions: { '1234567890': 'ALICE' }, users: { ALICE: '201' } },
   });
   t.after(() => h.stop());
