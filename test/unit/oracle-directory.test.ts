@@ -286,10 +286,14 @@ function setup(
   return { db, directory, log, clock };
 }
 
-async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work;
-  return { value, ms: performance.now() - started };
+/** Lets every promise that can settle now settle (mock timers do not touch setImmediate). */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Tracks whether a promise has settled, to assert "not yet" between timer ticks. */
+function watch<T>(work: Promise<T>): { done: () => boolean; result: Promise<T> } {
+  let settled = false;
+  const result = work.finally(() => (settled = true));
+  return { done: () => settled, result };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,12 +382,12 @@ test('acceptance 3: 100 concurrent and 100 sequential resolves of one session â†
   for (let i = 0; i < 100; i++) assert.deepEqual(await directory.resolve('1001'), found);
   assert.equal(db.executions.length, 1);
 
-  clock.now += 59_999;
+  clock.now += 60_000;
   await directory.resolve('1001');
-  assert.equal(db.executions.length, 1, 'still remembered just before cacheMs');
+  assert.equal(db.executions.length, 1, 'still remembered when cacheMs have passed');
   clock.now += 1;
   await directory.resolve('1001');
-  assert.equal(db.executions.length, 2, 'asked again once cacheMs has passed');
+  assert.equal(db.executions.length, 2, 'asked again 1 ms after cacheMs');
 });
 
 test('acceptance 3: an unknown session is remembered for the shorter negativeCacheMs', async (t) => {
@@ -394,7 +398,7 @@ test('acceptance 3: an unknown session is remembered for the shorter negativeCac
   await directory.resolve('1003'); // no-phone: also a negative answer
   assert.equal(db.executionsOf('4040'), 1);
 
-  clock.now += 4_999;
+  clock.now += 5_000;
   await directory.resolve('4040');
   await directory.resolve('1003');
   assert.equal(db.executionsOf('4040'), 1);
@@ -404,7 +408,7 @@ test('acceptance 3: an unknown session is remembered for the shorter negativeCac
   await directory.resolve('4040');
   await directory.resolve('1003');
   await directory.resolve('1001');
-  assert.equal(db.executionsOf('4040'), 2, 'negative answer expired after negativeCacheMs');
+  assert.equal(db.executionsOf('4040'), 2, 'negative answer expired 1 ms after negativeCacheMs');
   assert.equal(db.executionsOf('1003'), 2);
   assert.equal(db.executionsOf('1001'), 1, 'a found session is still remembered');
 });
@@ -412,7 +416,7 @@ test('acceptance 3: an unknown session is remembered for the shorter negativeCac
 test('a negativeCacheMs longer than cacheMs is cut to cacheMs; cacheMs 0 remembers nothing', async (t) => {
   const a = setup(t, { cacheMs: 1000, negativeCacheMs: 5000 });
   await a.directory.resolve('4040');
-  a.clock.now += 1000;
+  a.clock.now += 1001;
   await a.directory.resolve('4040');
   assert.equal(a.db.executionsOf('4040'), 2);
 
@@ -433,26 +437,26 @@ test('the cache holds at most maxCacheEntries, forgetting the oldest', async (t)
   assert.equal(db.executionsOf('1001'), 2);
 });
 
-test('acceptance 4: a hung query is unavailable within timeoutMs + 200 ms; other sessions still answer', async (t) => {
+test('acceptance 4: a hung query is unavailable after timeoutMs, not before; other sessions still answer meanwhile', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const { db, directory } = setup(t, { timeoutMs: 300 });
   db.handler = (binds) => (binds.session === '9999' ? never() : sampleData(binds));
   await directory.resolve('1001'); // cached from here on
 
-  let settled = false;
-  const hung = timed(directory.resolve('9999')).finally(() => (settled = true));
+  const hung = watch(directory.resolve('9999'));
   const sharer = directory.resolve('9999');
 
-  const cached = await timed(directory.resolve('1001'));
-  assert.deepEqual(cached.value, { kind: 'found', user: 'ALICE', phone: '201' });
-  assert.ok(cached.ms < 50, `cached answer took ${cached.ms} ms`);
-  const fresh = await timed(directory.resolve('1002')); // a healthy connection, not the hung one
-  assert.deepEqual(fresh.value, { kind: 'found', user: 'BOB', phone: '202' });
-  assert.ok(fresh.ms < 100, `fresh answer took ${fresh.ms} ms`);
-  assert.equal(settled, false, 'both answered while the hung query was still hanging');
+  // No time passes on the mocked clock: these answers did not wait for the hung query.
+  assert.deepEqual(await directory.resolve('1001'), { kind: 'found', user: 'ALICE', phone: '201' });
+  // A healthy connection, not the hung one.
+  assert.deepEqual(await directory.resolve('1002'), { kind: 'found', user: 'BOB', phone: '202' });
+  t.mock.timers.tick(299);
+  await settle();
+  assert.equal(hung.done(), false, 'still waiting 1 ms before timeoutMs');
 
-  const { value, ms } = await hung;
+  t.mock.timers.tick(1);
+  const value = await hung.result;
   assert.equal(value.kind, 'unavailable');
-  assert.ok(ms >= 290 && ms <= 500, `hung lookup answered after ${ms} ms`);
   assert.deepEqual(await sharer, value);
   assert.equal(db.executionsOf('9999'), 1, 'the concurrent lookup shared the query');
   const hungCall = db.executions.find((e) => e.binds.session === '9999');
@@ -469,12 +473,17 @@ test('acceptance 4: a hung query is unavailable within timeoutMs + 200 ms; other
 });
 
 test('no connection within timeoutMs: unavailable and down; a connection that comes late is handed back', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const { db, directory } = setup(t, { timeoutMs: 300 });
   let connected: () => void = () => undefined;
   db.connect = () => new Promise<void>((resolve) => (connected = resolve));
-  const { value, ms } = await timed(directory.resolve('1001'));
+  const lookup = watch(directory.resolve('1001'));
+  t.mock.timers.tick(299);
+  await settle();
+  assert.equal(lookup.done(), false, 'still waiting 1 ms before timeoutMs');
+  t.mock.timers.tick(1);
+  const value = await lookup.result;
   assert.equal(value.kind, 'unavailable');
-  assert.ok(ms >= 290 && ms <= 500, `answered after ${ms} ms`);
   assert.equal(directory.state().health, 'down');
   assert.match(directory.state().lastError ?? '', /no connection to the database within 300 ms/);
 
@@ -659,7 +668,8 @@ test('caller names: NAME for a known number, undefined for unknown, UNKNOWN or f
   assert.equal(without.directory.callerName, undefined, 'no callerQuery: no caller lookups at all');
 });
 
-test('a slow caller lookup answers undefined within callerTimeoutMs; its late answer is kept', async (t) => {
+test('a slow caller lookup answers undefined at callerTimeoutMs; its late answer is kept', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const { db, directory } = setup(t, {
     callerQuery: 'SELECT NAME FROM CONTACTS WHERE PHONE = :phone',
     callerTimeoutMs: 150,
@@ -675,18 +685,21 @@ test('a slow caller lookup answers undefined within callerTimeoutMs; its late an
     queueMicrotask(answered);
     return [{ NAME: 'Anna Nowak' }];
   };
-  const { value, ms } = await timed(callerName('0225550102'));
-  assert.equal(value, undefined);
-  assert.ok(ms >= 140 && ms <= 250, `answered after ${ms} ms`);
+  const slow = watch(callerName('0225550102'));
+  t.mock.timers.tick(149);
+  await settle();
+  assert.equal(slow.done(), false, 'still waiting 1 ms before callerTimeoutMs');
+  t.mock.timers.tick(1);
+  assert.equal(await slow.result, undefined);
   answer();
   await done;
   assert.equal(await callerName('0225550102'), 'Anna Nowak');
   assert.equal(db.executions.length, 1);
 
   db.handler = () => never();
-  const hung = await timed(callerName('0300'));
-  assert.equal(hung.value, undefined);
-  assert.ok(hung.ms <= 250, `hung lookup answered after ${hung.ms} ms`);
+  const hung = callerName('0300');
+  t.mock.timers.tick(150);
+  assert.equal(await hung, undefined, 'a hung lookup answers at callerTimeoutMs too');
 });
 
 test('close() closes the pool at once; afterwards lookups are unavailable, never thrown', async (t) => {
@@ -704,6 +717,7 @@ test('close() closes the pool at once; afterwards lookups are unavailable, never
 });
 
 test('close() ends lookups in progress at once, without waiting for timeoutMs', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const { db, directory } = setup(t, { timeoutMs: 60000 });
   let executing: () => void = () => undefined;
   const executed = new Promise<void>((resolve) => (executing = resolve));
@@ -711,11 +725,10 @@ test('close() ends lookups in progress at once, without waiting for timeoutMs', 
     executing();
     return never();
   };
-  const pending = timed(directory.resolve('1001'));
+  const pending = directory.resolve('1001');
   await executed;
   await directory.close();
-  const { value, ms } = await pending;
-  assert.deepEqual(value, { kind: 'unavailable', reason: 'directory closed' });
-  assert.ok(ms < 1000, `answered after ${ms} ms`);
+  // The clock is mocked and never moved: the answer cannot have come from the timeout.
+  assert.deepEqual(await pending, { kind: 'unavailable', reason: 'directory closed' });
   assert.equal(directory.state().health, 'ok', 'shutting down is not an outage');
 });

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { LRUCache } from 'lru-cache';
 import type { OracleDirectoryConfig } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
@@ -148,35 +149,38 @@ function redactingLogger(logger: Logger, redact: (text: string) => string): Logg
 }
 
 /**
- * Answers remembered for a while, and lookups in progress shared: a key asked for again while
- * its lookup runs waits for that same lookup.
+ * Answers remembered for a while (an LRU cache of at most `maxEntries`, each answer with its
+ * own time to live), and lookups in progress shared: a key asked for again while its lookup
+ * runs waits for that same lookup.
  */
-class LookupCache<V> {
-  readonly #entries = new Map<string, { value: V; expires: number }>();
+class LookupCache<V extends object> {
+  readonly #entries: LRUCache<string, V>;
   readonly #pending = new Map<string, Promise<V>>();
 
-  constructor(
-    private readonly now: () => number,
-    private readonly maxEntries: number,
-  ) {}
+  /** `now`: a clock of the tests' own; the cache's default (`performance`) otherwise. */
+  constructor(maxEntries: number, now?: () => number) {
+    this.#entries = new LRUCache<string, V>({
+      max: maxEntries,
+      // Staleness is checked against the clock on every read, not a clock cached for 1 ms.
+      ttlResolution: 0,
+      ...(now === undefined ? {} : { perf: { now } }),
+    });
+  }
 
   /**
    * The remembered or pending answer for `key`, else `lookup()`'s; `ttl` says how long (ms)
    * an answer is remembered, 0 or less: not at all.
    */
   get(key: string, lookup: () => Promise<V>, ttl: (value: V) => number): Promise<V> {
-    const entry = this.#entries.get(key);
-    if (entry !== undefined) {
-      if (entry.expires > this.now()) return Promise.resolve(entry.value);
-      this.#entries.delete(key);
-    }
+    const remembered = this.#entries.get(key);
+    if (remembered !== undefined) return Promise.resolve(remembered);
     const pending = this.#pending.get(key);
     if (pending !== undefined) return pending;
     const started = lookup().then(
       (value) => {
         this.#pending.delete(key);
         const ms = ttl(value);
-        if (ms > 0) this.#remember(key, value, this.now() + ms);
+        if (ms > 0) this.#entries.set(key, value, { ttl: ms });
         return value;
       },
       (error: unknown) => {
@@ -186,20 +190,6 @@ class LookupCache<V> {
     );
     this.#pending.set(key, started);
     return started;
-  }
-
-  #remember(key: string, value: V, expires: number): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.maxEntries) {
-      const now = this.now();
-      for (const [k, e] of this.#entries) if (e.expires <= now) this.#entries.delete(k);
-      // Still full: forget the oldest (a Map iterates in insertion order).
-      for (const k of this.#entries.keys()) {
-        if (this.#entries.size < this.maxEntries) break;
-        this.#entries.delete(k);
-      }
-    }
-    this.#entries.set(key, { value, expires });
   }
 
   clear(): void {
@@ -232,6 +222,8 @@ class OracleDirectory implements Directory {
   readonly #log: Logger;
   readonly #state: DirectoryStateHolder;
   readonly #createPool: DbPoolFactory;
+  /** The clock of every budget and cache expiry (injected, so tests can move it). */
+  readonly #now: () => number;
   readonly #sessions: LookupCache<Resolution>;
   /** A caller's name; `failed` answers (database trouble) are not remembered. */
   readonly #callers: LookupCache<{ name: string | undefined; failed: boolean }>;
@@ -258,6 +250,7 @@ class OracleDirectory implements Directory {
     this.#redact = redactor(password);
     this.#log = redactingLogger(deps.logger, this.#redact);
     const now = deps.now ?? Date.now;
+    this.#now = now;
     this.#state = new DirectoryStateHolder(
       'oracle',
       this.#redact(`${config.user}@${config.connectString}`),
@@ -265,8 +258,8 @@ class OracleDirectory implements Directory {
     );
     this.#createPool = deps.pool ?? createOracledbPool;
     const maxEntries = deps.maxCacheEntries ?? 10000;
-    this.#sessions = new LookupCache(now, maxEntries);
-    this.#callers = new LookupCache(now, maxEntries);
+    this.#sessions = new LookupCache(maxEntries, deps.now);
+    this.#callers = new LookupCache(maxEntries, deps.now);
     if (this.#statements.caller !== undefined) {
       const sql = this.#statements.caller;
       this.callerName = (callerNumber) => this.#callerName(sql, callerNumber);
@@ -366,7 +359,7 @@ class OracleDirectory implements Directory {
    */
   async #query(sql: string, binds: Record<string, string>, maxRows: number): Promise<Row[]> {
     const budget = this.#config.timeoutMs;
-    const started = performance.now();
+    const started = this.#now();
     const progress = { phase: 'pool' as Phase, abandoned: false };
     let timer: NodeJS.Timeout | undefined;
     let cancel: () => void = () => undefined;
@@ -415,7 +408,7 @@ class OracleDirectory implements Directory {
         throw new LookupFailure('abandoned', 'degraded');
       }
       progress.phase = 'execute';
-      const remaining = this.#config.timeoutMs - (performance.now() - started);
+      const remaining = this.#config.timeoutMs - (this.#now() - started);
       connection.callTimeout = Math.max(1, Math.ceil(remaining));
       let drop = false;
       try {
