@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './cli.js';
+import { electronCommandLine } from './shell/shell-args.js';
 
 /**
  * `npm start`: the tray app where the Electron runtime is installed, otherwise the headless
@@ -28,7 +29,7 @@ const found = electronBinary();
 const argv = process.argv.slice(2);
 if ('path' in found && process.env.TAPI_MESSENGER_HEADLESS !== '1') {
   const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const child = spawn(found.path, [appDir, ...argv], { stdio: 'inherit' });
+  const child = spawn(found.path, electronCommandLine(appDir, argv), { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 } else {

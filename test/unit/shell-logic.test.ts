@@ -42,9 +42,12 @@ test('a link that cannot be made at start is reported', () => {
 test('tray: an icon per state, a tooltip with state and session count within 127 characters', () => {
   assert.deepEqual(new Set(Object.values(TRAY_ICONS)).size, 3);
   assert.equal(
-    trayTooltip(link('connected'), 3),
+    trayTooltip({ link: link('connected'), sessions: 3 }),
     'Tapi Messenger\nTapiServer connected · 3 sessions',
   );
-  assert.equal(trayTooltip(link('disconnected'), 1), 'Tapi Messenger\nTapiServer DOWN · 1 session');
-  assert.ok(trayTooltip(link('connecting'), 123456789).length <= 127);
+  assert.equal(
+    trayTooltip({ link: link('disconnected'), sessions: 1 }),
+    'Tapi Messenger\nTapiServer DOWN · 1 session',
+  );
+  assert.ok(trayTooltip({ link: link('connecting'), sessions: 123456789 }).length <= 127);
 });

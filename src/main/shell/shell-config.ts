@@ -1,28 +1,30 @@
-import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { findAndLoadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { Logger } from '../core/log.js';
-import { ensureConfigFiles, programDataConfigDir } from './first-run.js';
+import { ensureConfigFiles } from './first-run.js';
+
+export interface ShellConfigPaths {
+  /** The machine-wide config folder (ProgramData) that first run fills. */
+  configDir: string;
+  /** The folder whose `config/` holds the shipped defaults (`process.resourcesPath`). */
+  resourcesDir: string;
+}
 
 /**
- * The tray app's configuration: `--config FILE` when given, else `tapi-messenger.json` in the
- * machine-wide config folder that first run fills (ProgramData), else the defaults.
- * Throws `ConfigError` (message names the file and key) like the CLI.
+ * The tray app's configuration: `explicit` (from `--config`) when given, else
+ * `tapi-messenger.json` in the machine-wide config folder that first run fills, else the
+ * defaults. Throws `ConfigError` (message names the file and key) like the CLI.
  */
 export async function loadShellConfig(
-  argv: readonly string[],
+  explicit: string | undefined,
+  paths: ShellConfigPaths,
   logger: Logger,
 ): Promise<LoadedConfig> {
-  const { values } = parseArgs({
-    args: argv.slice(1).filter((arg) => arg.startsWith('--')),
-    options: { config: { type: 'string' } },
-    strict: false,
-  });
-  const explicit = typeof values.config === 'string' ? values.config : undefined;
   // The machine-wide folder is always where the config is read from: falling back to a
   // per-user folder would silently run with the built-in defaults (origins `*`).
-  const dir = programDataConfigDir();
+  const dir = paths.configDir;
   try {
-    const result = await ensureConfigFiles({ configDir: dir });
+    const result = await ensureConfigFiles({ configDir: dir, resourcesDir: paths.resourcesDir });
     for (const file of result.copied) logger.info(`first run: copied the default ${file}`);
     for (const { file, reason } of result.skipped)
       logger.warn(`first run: ${file} not created: ${reason}`);
@@ -31,5 +33,6 @@ export async function loadShellConfig(
       `first-run setup failed: ${(error as Error).message}; reading the config from ${dir}`,
     );
   }
-  return findAndLoadConfig(explicit, dir);
+  // A relative --config is relative to where the app was started, like the CLI's.
+  return findAndLoadConfig(explicit === undefined ? undefined : path.resolve(explicit), dir);
 }

@@ -16,8 +16,15 @@ const WORDS: Readonly<Record<LinkStatus, string>> = {
 /** Windows cuts tray tooltips at 127 characters. */
 const MAX_TOOLTIP = 127;
 
+/** What the tray shows: its icon follows the link, its tooltip says the rest. */
+export interface TrayStatus {
+  link: LinkView;
+  /** Browser sessions connected. */
+  sessions: number;
+}
+
 /** e.g. `Tapi Messenger\nTapiServer connected · 3 sessions`. */
-export function trayTooltip(link: LinkView, sessions: number): string {
+export function trayTooltip({ link, sessions }: TrayStatus): string {
   const count = `${sessions} session${sessions === 1 ? '' : 's'}`;
   const text = `Tapi Messenger\nTapiServer ${WORDS[link.status]} · ${count}`;
   return text.length > MAX_TOOLTIP ? `${text.slice(0, MAX_TOOLTIP - 1)}…` : text;

@@ -1,16 +1,26 @@
 import path from 'node:path';
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
-import type { LinkStatus, LinkView } from '../../shared/bridge.js';
-import { TRAY_ICONS, trayTooltip } from './tray-status.js';
+import type { LinkStatus } from '../../shared/bridge.js';
+import type { LoginStart } from './login-item.js';
+import { TRAY_ICONS, trayTooltip, type TrayStatus } from './tray-status.js';
 
 export interface TrayActions {
   openDashboard(): void;
   restartLink(): void;
-  startsAtLogin(): boolean;
+  loginStart(): LoginStart;
   setStartAtLogin(enabled: boolean): void;
   openLogFolder(): void;
   quit(): void;
 }
+
+/** The tray menu's labels (tests and docs name them). */
+export const TRAY_MENU = {
+  openDashboard: 'Open dashboard',
+  restartLink: 'Restart link',
+  startAtLogin: 'Start at login',
+  openLogFolder: 'Open log folder',
+  quit: 'Quit',
+} as const;
 
 /** The tray icon: its look follows the link, its tooltip says the state and session count. */
 export class AgentTray {
@@ -34,12 +44,12 @@ export class AgentTray {
     this.#menu();
   }
 
-  show(link: LinkView, sessions: number): void {
-    if (link.status !== this.#status) {
-      this.#status = link.status;
-      this.#tray.setImage(this.#icons[link.status]);
+  show(status: TrayStatus): void {
+    if (status.link.status !== this.#status) {
+      this.#status = status.link.status;
+      this.#tray.setImage(this.#icons[status.link.status]);
     }
-    this.#tray.setToolTip(trayTooltip(link, sessions));
+    this.#tray.setToolTip(trayTooltip(status));
   }
 
   destroy(): void {
@@ -48,23 +58,27 @@ export class AgentTray {
 
   #menu(): void {
     const { actions } = this;
+    const login = actions.loginStart();
     this.#tray.setContextMenu(
       Menu.buildFromTemplate([
-        { label: 'Open dashboard', click: () => actions.openDashboard() },
-        { label: 'Restart link', click: () => actions.restartLink() },
+        { label: TRAY_MENU.openDashboard, click: () => actions.openDashboard() },
+        { label: TRAY_MENU.restartLink, click: () => actions.restartLink() },
         { type: 'separator' },
         {
-          label: 'Start at login',
+          label: TRAY_MENU.startAtLogin,
           type: 'checkbox',
-          checked: actions.startsAtLogin(),
+          checked: login.enabled,
+          // The installer's machine-wide entry is the administrator's to change.
+          enabled: login.scope !== 'machine',
+          toolTip: login.scope === 'machine' ? 'Set for every user by the installer' : undefined,
           click: (item) => {
             actions.setStartAtLogin(item.checked);
             this.#menu(); // show what the system now has
           },
         },
-        { label: 'Open log folder', click: () => actions.openLogFolder() },
+        { label: TRAY_MENU.openLogFolder, click: () => actions.openLogFolder() },
         { type: 'separator' },
-        { label: 'Quit', click: () => actions.quit() },
+        { label: TRAY_MENU.quit, click: () => actions.quit() },
       ]),
     );
   }
