@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
 export interface StaticFile {
   body: Buffer;
@@ -16,15 +16,9 @@ const TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 };
 
-/** `dist/renderer/` of this package, from `src/…` (tsx) and `dist/…` (built) alike. */
+/** `dist/renderer/` of this package. */
 export function defaultRendererDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return path.join(dir, 'dist', 'renderer');
+  return path.join(packageRoot(), 'dist', 'renderer');
 }
 
 /**
