@@ -59,4 +59,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The browser SDK runs in APEX pages: no Node, no Electron; of the agent's own code only
+    // the pure rules it shares with pages (destinations, number rules).
+    files: ['src/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', 'electron/*'],
+              message: 'The SDK runs in web pages.',
+            },
+            {
+              regex: '/main/(?!core/(destinations|number-rules)\\.js$)',
+              message: 'The SDK shares only the pure page-facing rules of the core.',
+            },
+          ],
+          paths: ['fs', 'path', 'os', 'child_process', 'net', 'http', 'events', 'crypto'],
+        },
+      ],
+    },
+  },
 );

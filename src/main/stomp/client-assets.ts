@@ -1,10 +1,14 @@
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 /**
  * The browser libraries pages need, served by the agent itself so that APEX pages load them
- * from the machine they talk to (no CDN): `<path>-client/sockjs.min.js`, `<path>-client/stomp.min.js`.
+ * from the machine they talk to (no CDN): `<path>-client/sockjs.min.js`, `<path>-client/stomp.min.js`
+ * for the reference client, and the SDK (`tapi-messenger.js`, `.mjs`, `.d.ts`, built by
+ * `npm run build` into `dist/sdk/`).
  */
 const require = createRequire(import.meta.url);
 
@@ -13,14 +17,28 @@ export interface Asset {
   contentType: string;
 }
 
+const JS = 'application/javascript; charset=utf-8';
+
 export function clientAssets(): Map<string, Asset> {
-  const js = 'application/javascript; charset=utf-8';
   return new Map([
     [
       'sockjs.min.js',
-      { file: require.resolve('sockjs-client/dist/sockjs.min.js'), contentType: js },
+      { file: require.resolve('sockjs-client/dist/sockjs.min.js'), contentType: JS },
     ],
-    ['stomp.min.js', { file: require.resolve('stompjs/lib/stomp.min.js'), contentType: js }],
+    ['stomp.min.js', { file: require.resolve('stompjs/lib/stomp.min.js'), contentType: JS }],
+    ...sdkAssets(path.join(packageRoot(), 'dist', 'sdk')),
+  ]);
+}
+
+/** The SDK's files in `dir` (tools/build-sdk.ts writes them). */
+export function sdkAssets(dir: string): Map<string, Asset> {
+  return new Map([
+    ['tapi-messenger.js', { file: path.join(dir, 'tapi-messenger.js'), contentType: JS }],
+    ['tapi-messenger.mjs', { file: path.join(dir, 'tapi-messenger.mjs'), contentType: JS }],
+    [
+      'tapi-messenger.d.ts',
+      { file: path.join(dir, 'tapi-messenger.d.ts'), contentType: 'text/plain; charset=utf-8' },
+    ],
   ]);
 }
 
@@ -43,7 +61,9 @@ export async function serveAsset(
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
-    res.writeHead(500, { 'content-type': 'text/plain' }).end('asset unavailable\n');
+    res
+      .writeHead(500, { 'content-type': 'text/plain' })
+      .end(`${name} is unavailable (is the agent built? npm run build)\n`);
   }
   return true;
 }
