@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nowMicros } from './clock.js';
@@ -11,13 +10,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const CLI = process.env.TAPI_BENCH_CLI ?? path.resolve(here, '../dist/main/cli.js');
 
 /** A port nobody listens on right now (the cold-start probe must know it before the agent). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../tools/rabbitmq-broker.js';
 
 export interface AgentLaunch {
   configFile: string;
