@@ -9,6 +9,8 @@ import { createDirectory } from './directory/create-directory.js';
 import type { Directory } from './directory/directory.js';
 import type { DashboardEvent, Snapshot } from '../shared/bridge.js';
 import type { CallStore } from './core/call-log.js';
+import { ClusterLink } from './core/cluster-link.js';
+import { RabbitCluster } from './cluster/rabbit-cluster.js';
 
 export interface AgentOptions {
   config: Config;
@@ -37,6 +39,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
   readonly startedAt = Date.now();
   #stopped = false;
   #callStore: CallStore | null = null;
+  /** With `cluster` configured: the RabbitMQ adapter and the router's link that uses it. */
+  #cluster: { adapter: RabbitCluster; link: ClusterLink } | null = null;
 
   private constructor(
     readonly config: Config,
@@ -56,7 +60,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const { config, logger } = options;
     const directory = options.directory ?? (await createDirectory(config.directory, logger));
     const link = new TapiLink(config.tapi, logger);
-    const router = new CallRouter(directory, link, logger);
+    const adapter = config.cluster ? new RabbitCluster(config.cluster, logger) : null;
+    const clusterLink = adapter ? new ClusterLink(link, adapter) : null;
+    const router = new CallRouter(directory, clusterLink ?? link, logger);
+    clusterLink?.deliverTo(router);
     const store = options.callStore;
     for (const call of [...(store?.recent() ?? [])].reverse()) router.calls.record(call);
     const gateway = new StompGateway(
@@ -82,19 +89,37 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const endpoint = `${gateway.scheme}://${config.server.host}:${address.port}${config.server.path}`;
     const agent = new Agent(config, logger, directory, link, router, gateway, endpoint, address);
     agent.#callStore = store ?? null;
+    if (adapter && clusterLink) agent.#cluster = { adapter, link: clusterLink };
     agent.#wire();
     link.start();
+    adapter?.start();
     return agent;
   }
 
   #wire(): void {
     const { link, router, directory } = this;
-    link.on('connected', () => router.linkConnected());
-    link.on('message', (message) => router.linkMessage(message));
+    const cluster = this.#cluster;
+    link.on('connected', () => {
+      cluster?.link.relisten();
+      router.linkConnected();
+    });
+    link.on('message', (message) => {
+      router.linkMessage(message);
+      if (message.kind === 'incoming' || message.kind === 'callstate') {
+        cluster?.adapter.publish(message);
+      }
+    });
     link.on('state', (state) => {
       if (state.status !== 'connected') router.linkDisconnected();
+      cluster?.adapter.linkState(state.status === 'connected');
       this.emit('dashboard', { type: 'link', link: state });
     });
+    cluster?.adapter.on('state', (view) =>
+      this.emit('dashboard', {
+        type: 'cluster',
+        cluster: { ...view, served: cluster.link.remoteListens() },
+      }),
+    );
     directory.onStateChange((state) =>
       this.emit('dashboard', { type: 'directory', directory: state }),
     );
@@ -121,6 +146,14 @@ export class Agent extends TypedEmitter<AgentEvents> {
       sessions: this.router.sessions(),
       phones: this.router.phones(),
       calls: this.router.calls.list(),
+      ...(this.#cluster
+        ? {
+            cluster: {
+              ...this.#cluster.adapter.view(),
+              served: this.#cluster.link.remoteListens(),
+            },
+          }
+        : {}),
     };
   }
 
@@ -136,6 +169,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.router.unlistenAll();
+    this.#cluster?.link.unlistenAll();
+    await this.#cluster?.adapter.stop();
     await this.gateway.close();
     await this.link.stop();
     await this.directory.close();

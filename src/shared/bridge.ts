@@ -56,6 +56,33 @@ export interface DirectoryView {
   since: number;
 }
 
+/** Another agent of the cluster, as its heartbeats describe it. */
+export interface ClusterAgentView {
+  agentId: string;
+  extensions: string[];
+  /** Its TapiServer link. */
+  link: 'connected' | 'down';
+  lastHeartbeat: number;
+}
+
+/** This agent's place in a cluster (docs/cluster.md). */
+export interface ClusterView {
+  agentId: string;
+  /** The broker URL without its password. */
+  url: string;
+  broker: 'connecting' | 'connected' | 'down';
+  /** When `broker` last changed (ms since epoch). */
+  since: number;
+  lastError: string | null;
+  /** The patterns this agent serves. */
+  extensions: string[];
+  agents: ClusterAgentView[];
+  /** Remote extensions this agent's pages listen on. */
+  remoteListens: string[];
+  /** This agent's extensions that other agents' pages listen on, with those agents. */
+  served: Array<{ extension: string; agents: string[] }>;
+}
+
 export interface Snapshot {
   startedAt: number;
   endpoint: string;
@@ -65,6 +92,8 @@ export interface Snapshot {
   phones: PhoneView[];
   /** Newest first. */
   calls: CallView[];
+  /** Absent when the agent is not in a cluster. */
+  cluster?: ClusterView;
 }
 
 /** Changes pushed after a snapshot; applying them in order keeps a snapshot current. */
@@ -75,7 +104,8 @@ export type DashboardEvent =
   | { type: 'session-updated'; session: SessionView }
   | { type: 'session-closed'; id: string }
   | { type: 'phones'; phones: PhoneView[] }
-  | { type: 'call'; call: CallView };
+  | { type: 'call'; call: CallView }
+  | { type: 'cluster'; cluster: ClusterView };
 
 /**
  * What a bridge delivers to a listener: the agent's changes, plus two events of the bridge

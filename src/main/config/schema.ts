@@ -112,12 +112,42 @@ export const logSchema = z.strictObject({
   level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
 
+/** `*` any run of characters, `?` exactly one; otherwise the characters of an extension. */
+export const extensionPatternSchema = z
+  .string()
+  .regex(
+    /^[0-9A-Za-z*#+._?-]{1,32}$/,
+    'must be an extension or a pattern such as "2*" or "31?" (letters, digits, * # + . _ - ?)',
+  );
+
+export const clusterSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^amqps?:\/\/[^\s]+$/, 'must be an AMQP URL such as "amqp://user:pass@host:5672/vhost"'),
+  agentId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-" (e.g. "site-a")'),
+  extensions: z.array(extensionPatternSchema).min(1, 'must name at least one pattern'),
+  exchange: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be an exchange name such as "tapi-messenger"')
+    .default('tapi-messenger'),
+  /** How often this agent announces itself. */
+  heartbeatMs: z.number().int().min(100).default(5000),
+  /** An agent not heard from for this many of its heartbeat intervals is gone. */
+  missedHeartbeats: z.number().int().min(2).default(3),
+  /** Longest wait between attempts to reconnect to RabbitMQ. */
+  reconnectMs: z.number().int().min(100).default(10000),
+});
+
 export const configSchema = z.strictObject({
   server: serverSchema.default(() => serverSchema.parse({})),
   tapi: tapiSchema.default(() => tapiSchema.parse({})),
   directory: directorySchema.default(() => fileDirectorySchema.parse({ type: 'file' })),
   dashboard: dashboardSchema.default(() => dashboardSchema.parse({})),
   log: logSchema.default(() => logSchema.parse({})),
+  /** Several agents on one RabbitMQ (docs/cluster.md); null: a single agent. */
+  cluster: clusterSchema.nullable().default(null),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -126,4 +156,5 @@ export type TapiConfig = Config['tapi'];
 export type DirectoryConfig = Config['directory'];
 export type FileDirectoryConfig = z.infer<typeof fileDirectorySchema>;
 export type OracleDirectoryConfig = z.infer<typeof oracleDirectorySchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type TlsConfig = z.infer<typeof tlsSchema>;

@@ -209,6 +209,16 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.emit('phones', this.phones());
   }
 
+  /** The agent serving these extensions cannot be reached (cluster): their pages get LINK_DOWN. */
+  extensionsUnreachable(extensions: readonly string[], reason: string): void {
+    for (const ext of extensions) {
+      for (const id of this.registry.sessionsOf(ext)) {
+        const entry = this.#open.get(id);
+        if (entry) this.#error(entry.session, 'LINK_DOWN', `extension ${ext}: ${reason}`);
+      }
+    }
+  }
+
   linkDisconnected(): void {
     this.emit('phones', this.phones());
   }

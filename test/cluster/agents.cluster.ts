@@ -1,0 +1,198 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DIRECTORY, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
+import { listeningClient, loadReferenceClient } from '../helpers/stomp-clients.js';
+import { startTestBroker, type TestBroker } from '../helpers/rabbitmq.js';
+import { consoleLogger } from '../../src/main/core/log.js';
+import type { ClusterView } from '../../src/shared/bridge.js';
+
+/**
+ * Issue 17 acceptance (docs/cluster.md): two agents on a real RabbitMQ, A serving `1*` and B
+ * serving `2*`, each with its own TapiServer simulator. One broker for the whole file.
+ */
+
+const directory = {
+  sessions: { ...DIRECTORY.sessions, 'apex-dave': 'DAVE' },
+  users: { ...DIRECTORY.users, DAVE: '101' },
+};
+
+let rabbit: TestBroker | null = null;
+let skip: string | false = false;
+
+before(async () => {
+  const started = await startTestBroker();
+  if (typeof started === 'string') skip = started;
+  else rabbit = started;
+});
+after(async () => {
+  await rabbit?.close();
+});
+
+function startAgent(agentId: string, extensions: string[]): Promise<Harness> {
+  return startHarness({
+    directoryContents: directory,
+    ...(process.env.CLUSTER_DEBUG ? { logger: consoleLogger('debug', `[${agentId}] `) } : {}),
+    config: {
+      cluster: {
+        url: rabbit?.broker.amqpUrl ?? '',
+        agentId,
+        extensions,
+        heartbeatMs: 200,
+        reconnectMs: 300,
+      },
+    },
+  });
+}
+
+/** Resolves once `sim` has received `line` (before this call or after). */
+function heard(h: Harness, line: string, timeoutMs = 10_000): Promise<void> {
+  return waitUntil(() => h.sim.lines.includes(line), timeoutMs, `${line} on the TapiServer`);
+}
+
+function clusterOf(h: Harness): ClusterView {
+  const view = h.agent.snapshot().cluster;
+  assert.ok(view, 'the agent is in a cluster');
+  return view;
+}
+
+/** Both agents connected to the broker and each seeing the other. */
+async function meet(a: Harness, b: Harness): Promise<void> {
+  const sees = (h: Harness, other: string): boolean => {
+    const view = clusterOf(h);
+    return view.broker === 'connected' && view.agents.some((p) => p.agentId === other);
+  };
+  await waitUntil(() => sees(a, 'site-b') && sees(b, 'site-a'), 30_000, 'the agents to meet');
+}
+
+test('a page on A listens on, gets pops from and dials an extension served by B', async (t) => {
+  if (skip) return t.skip(skip);
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  const b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const reference = loadReferenceClient();
+  const callers: Array<{ name: string; phone: string }> = [];
+  const listened = b.sim.waitForLine('LISTEN 201');
+  const page = reference.connectReferenceClient({
+    base: a.base,
+    apexSession: 'apex-alice',
+    onCaller: (caller) => callers.push(caller),
+  });
+  await listened;
+  assert.ok(!a.sim.lines.includes('LISTEN 201'), "A's own TapiServer is not asked for 201");
+
+  b.sim.ring('201', '+48123456789', 'c1', 'Jan Kowalski');
+  // One call, shown on both of the page's call subscriptions.
+  await waitUntil(() => callers.length === 2, 5000, 'the pop on the page on A');
+  assert.deepEqual(
+    callers.map((c) => [c.name, c.phone]),
+    [
+      ['Jan Kowalski', '+48123456789'],
+      ['Jan Kowalski', '+48123456789'],
+    ],
+  );
+  assert.equal(a.agent.router.calls.list()[0]?.reached, 1);
+
+  reference.referenceDial(page, '+48 22 555-01-02');
+  assert.equal(await b.sim.waitForLine(/^CALL /), 'CALL 201 +48225550102');
+  assert.ok(!a.sim.lines.some((l) => l.startsWith('CALL')));
+
+  const unlistened = b.sim.waitForLine('UNLISTEN 201');
+  page.ws.close();
+  await unlistened;
+});
+
+test('listens are counted across agents: B unlistens only when no page anywhere listens', async (t) => {
+  if (skip) return t.skip(skip);
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  const b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const onB = await listeningClient(b.wsUrl, 'apex-alice-2');
+  const onA = await listeningClient(a.wsUrl, 'apex-alice');
+  assert.equal(onA.reply.phone, '201');
+  await waitUntil(
+    () => clusterOf(b).served.some((s) => s.extension === '201' && s.agents.includes('site-a')),
+    5000,
+    "B to count A's listen on 201",
+  );
+  await onB.close();
+  await waitUntil(() => b.agent.router.sessions().length === 0, 5000, 'the page on B to close');
+  b.sim.ring('201', '+48600700800', 'c2');
+  await onA.next('/user/queue/incoming-call');
+  assert.equal(b.sim.lines.filter((l) => l === 'LISTEN 201').length, 1);
+  assert.ok(!b.sim.lines.includes('UNLISTEN 201'), 'a page on A still listens');
+
+  const unlistened = b.sim.waitForLine('UNLISTEN 201');
+  await onA.close();
+  await unlistened;
+});
+
+test('B stops: the page on A gets LINK_DOWN; B starts again: the next call reaches the page', async (t) => {
+  if (skip) return t.skip(skip);
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  let b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const page = await listeningClient(a.wsUrl, 'apex-alice', ['/user/queue/errors']);
+  await heard(b, 'LISTEN 201');
+  const linkDown = page.next('/user/queue/errors');
+  await b.stop();
+  const error = JSON.parse((await linkDown).body) as { code: string; message: string };
+  assert.equal(error.code, 'LINK_DOWN');
+  assert.match(error.message, /201.*site-b/);
+
+  page.client.publish({ destination: '/tapi/call', body: JSON.stringify({ toNumber: '600' }) });
+  assert.equal(
+    (JSON.parse((await page.next('/user/queue/errors')).body) as { code: string }).code,
+    'LINK_DOWN',
+    'a dial while no agent serves 201 is refused',
+  );
+
+  b = await startAgent('site-b', ['2*']);
+  await heard(b, 'LISTEN 201'); // re-established: the page did nothing
+  b.sim.ring('201', '+48111222333', 'c3');
+  const pop = JSON.parse((await page.next('/user/queue/incoming-call')).body) as { phone: string };
+  assert.equal(pop.phone, '+48111222333');
+  await page.close();
+});
+
+test('RabbitMQ stops: local pops go on, remote ones report LINK_DOWN and resume after it returns', async (t) => {
+  if (skip || !rabbit) return t.skip(skip || 'no broker');
+  const broker = rabbit.broker;
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  const b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const local = await listeningClient(a.wsUrl, 'apex-dave');
+  await heard(a, 'LISTEN 101');
+  const remote = await listeningClient(a.wsUrl, 'apex-alice', ['/user/queue/errors']);
+  await heard(b, 'LISTEN 201');
+
+  const linkDown = remote.next('/user/queue/errors', 30_000);
+  await broker.stop();
+  assert.equal((JSON.parse((await linkDown).body) as { code: string }).code, 'LINK_DOWN');
+  a.sim.ring('101', '+48500600700', 'c4');
+  const localPop = JSON.parse((await local.next('/user/queue/incoming-call')).body) as {
+    extension: string;
+  };
+  assert.equal(localPop.extension, '101');
+
+  await broker.restart();
+  await meet(a, b);
+  b.sim.ring('201', '+48999888777', 'c5');
+  const remotePop = JSON.parse((await remote.next('/user/queue/incoming-call', 10_000)).body) as {
+    phone: string;
+  };
+  assert.equal(remotePop.phone, '+48999888777');
+  await local.close();
+  await remote.close();
+});
