@@ -7,7 +7,7 @@ import { TapiLink } from './tapi/tapi-link.js';
 import { StompGateway, type GatewayOptions } from './stomp/gateway.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Directory } from './directory/directory.js';
-import type { DashboardEvent, Snapshot } from '../shared/bridge.js';
+import type { ClusterView, DashboardEvent, Snapshot } from '../shared/bridge.js';
 import type { CallStore } from './core/call-log.js';
 import { ClusterLink } from './core/cluster-link.js';
 import { RabbitCluster } from './cluster/rabbit-cluster.js';
@@ -114,12 +114,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
       cluster?.adapter.linkState(state.status === 'connected');
       this.emit('dashboard', { type: 'link', link: state });
     });
-    cluster?.adapter.on('state', (view) =>
-      this.emit('dashboard', {
-        type: 'cluster',
-        cluster: { ...view, served: cluster.link.remoteListens() },
-      }),
-    );
+    cluster?.adapter.on('state', () => {
+      const view = this.clusterView();
+      if (view) this.emit('dashboard', { type: 'cluster', cluster: view });
+    });
     directory.onStateChange((state) =>
       this.emit('dashboard', { type: 'directory', directory: state }),
     );
@@ -138,7 +136,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
   }
 
   snapshot(): Snapshot {
-    return {
+    const snapshot: Snapshot = {
       startedAt: this.startedAt,
       endpoint: this.endpoint,
       link: this.link.state(),
@@ -146,15 +144,16 @@ export class Agent extends TypedEmitter<AgentEvents> {
       sessions: this.router.sessions(),
       phones: this.router.phones(),
       calls: this.router.calls.list(),
-      ...(this.#cluster
-        ? {
-            cluster: {
-              ...this.#cluster.adapter.view(),
-              served: this.#cluster.link.remoteListens(),
-            },
-          }
-        : {}),
     };
+    const cluster = this.clusterView();
+    return cluster ? { ...snapshot, cluster } : snapshot;
+  }
+
+  /** This agent's place in its cluster; null without `cluster` (docs/cluster.md). */
+  clusterView(): ClusterView | null {
+    const cluster = this.#cluster;
+    if (!cluster) return null;
+    return { ...cluster.adapter.view(), served: cluster.link.remoteListens() };
   }
 
   restartLink(): void {

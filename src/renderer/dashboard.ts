@@ -3,6 +3,7 @@ import { DashboardStore, type Slice } from './state/store.js';
 import { FrameBatcher } from './state/frame-batcher.js';
 import { Banner } from './views/banner.js';
 import { CallsPanel } from './views/calls-panel.js';
+import { ClusterPanel } from './views/cluster-panel.js';
 import { h } from './views/dom.js';
 import { count } from './views/format.js';
 import { LinkPanel } from './views/link-panel.js';
@@ -34,6 +35,7 @@ export function mountDashboard(root: HTMLElement, bridge: DashboardBridge): Rend
   const sessions = new SessionsPanel();
   const phones = new PhonesPanel();
   const calls = new CallsPanel();
+  const cluster = new ClusterPanel();
   const tabs = new Tabs([
     { id: 'sessions', label: 'Sessions', panel: sessions.panel.element },
     { id: 'phones', label: 'Phones', panel: phones.panel.element },
@@ -46,6 +48,7 @@ export function mountDashboard(root: HTMLElement, bridge: DashboardBridge): Rend
     if (changed.has('bridge')) banner.render(state, bridgeConnected);
     if (!state) return;
     if (changed.has('link') || changed.has('directory')) link.render(state);
+    if (changed.has('cluster')) cluster.render(state);
     if (changed.has('sessions')) {
       sessions.render(state);
       tabs.setCount('sessions', count(state.sessions.size));
@@ -74,6 +77,7 @@ export function mountDashboard(root: HTMLElement, bridge: DashboardBridge): Rend
   root.replaceChildren(
     banner.element,
     link.element,
+    cluster.panel.element,
     tabs.element,
     h(
       'main',

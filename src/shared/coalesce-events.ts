@@ -5,10 +5,10 @@ export const MAX_CALLS = 500;
 
 /**
  * Folds a run of events into a shorter one with the same effect when applied in order to the
- * same state: only the last `link`, `directory`, `phones` and `bridge` event counts, only the
+ * same state: only the last `link`, `directory`, `cluster`, `phones` and `bridge` event counts, only the
  * last change of each session, nothing before the last `snapshot`, and at most `maxCalls`
  * calls (the newest). Returns events of the input, never new objects, in this order:
- * snapshot, bridge, link, directory, sessions, phones, calls (oldest first).
+ * snapshot, bridge, link, directory, cluster, sessions, phones, calls (oldest first).
  *
  * Pure; the dashboard server coalesces before it sends, the dashboard before it renders.
  */
@@ -21,13 +21,14 @@ export function coalesceEvents<E extends BridgeEvent>(
   let link: E | undefined;
   let directory: E | undefined;
   let phones: E | undefined;
+  let cluster: E | undefined;
   let sessions = new Map<string, E>();
   let calls: E[] = [];
   for (const event of events) {
     switch (event.type) {
       case 'snapshot':
         snapshot = event;
-        link = directory = phones = undefined;
+        link = directory = phones = cluster = undefined;
         sessions = new Map();
         calls = [];
         break;
@@ -39,6 +40,9 @@ export function coalesceEvents<E extends BridgeEvent>(
         break;
       case 'directory':
         directory = event;
+        break;
+      case 'cluster':
+        cluster = event;
         break;
       case 'phones':
         phones = event;
@@ -58,7 +62,7 @@ export function coalesceEvents<E extends BridgeEvent>(
     }
   }
   const out: E[] = [];
-  for (const one of [snapshot, bridge, link, directory]) if (one) out.push(one);
+  for (const one of [snapshot, bridge, link, directory, cluster]) if (one) out.push(one);
   out.push(...sessions.values());
   if (phones) out.push(phones);
   out.push(...(calls.length > maxCalls ? calls.slice(calls.length - maxCalls) : calls));

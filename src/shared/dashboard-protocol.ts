@@ -28,4 +28,12 @@ export interface HealthReport {
   sessions: number;
   phones: number;
   uptimeSeconds: number;
+  /** Only when the agent is in a cluster (docs/cluster.md). */
+  cluster?: {
+    agentId: string;
+    broker: string;
+    since: string;
+    lastError: string | null;
+    agents: Array<{ agentId: string; extensions: string[]; link: string; lastHeartbeat: string }>;
+  };
 }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { DIRECTORY, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
 import { listeningClient, loadReferenceClient } from '../helpers/stomp-clients.js';
 import { startTestBroker, type TestBroker } from '../helpers/rabbitmq.js';
+import { healthReport } from '../../src/main/dashboard/health.js';
+import { createMetrics } from '../../src/main/dashboard/metrics.js';
 import { consoleLogger } from '../../src/main/core/log.js';
 import type { ClusterView } from '../../src/shared/bridge.js';
 
@@ -71,6 +73,26 @@ test('a page on A listens on, gets pops from and dials an extension served by B'
   const b = await startAgent('site-b', ['2*']);
   t.after(() => b.stop());
   await meet(a, b);
+
+  // The operator sees the cluster: /health and /metrics of A name B.
+  const health = healthReport({
+    link: a.agent.link.state(),
+    directory: a.agent.directory.state(),
+    sessions: 0,
+    phones: 0,
+    startedAt: a.agent.startedAt,
+    cluster: a.agent.clusterView(),
+  });
+  assert.equal(health.body.cluster?.broker, 'connected');
+  assert.deepEqual(
+    health.body.cluster?.agents.map((p) => [p.agentId, p.extensions, p.link]),
+    [['site-b', ['2*'], 'connected']],
+  );
+  const metrics = createMetrics(a.agent);
+  const text = await metrics.registry.metrics();
+  metrics.close();
+  assert.match(text, /^tapi_messenger_cluster_broker_up 1$/m);
+  assert.match(text, /^tapi_messenger_cluster_agents\{link="connected"\} 1$/m);
 
   const reference = loadReferenceClient();
   const callers: Array<{ name: string; phone: string }> = [];

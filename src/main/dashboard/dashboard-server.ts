@@ -179,6 +179,7 @@ export class DashboardServer {
       sessions: router.sessions().length,
       phones: router.phones().length,
       startedAt,
+      cluster: this.options.agent.clusterView(),
     });
     this.#json(res, code, body);
   }

@@ -1,5 +1,5 @@
 import type { HealthReport } from '../../shared/dashboard-protocol.js';
-import type { DirectoryView, LinkView } from '../../shared/bridge.js';
+import type { ClusterView, DirectoryView, LinkView } from '../../shared/bridge.js';
 
 export interface HealthInput {
   link: LinkView;
@@ -7,9 +7,14 @@ export interface HealthInput {
   sessions: number;
   phones: number;
   startedAt: number;
+  cluster?: ClusterView | null;
 }
 
-/** `GET /health`: 200 while the TapiServer link is connected, 503 otherwise. */
+/**
+ * `GET /health`: 200 while the TapiServer link is connected, 503 otherwise. In a cluster the
+ * broker and the other agents are reported too; a broker outage alone does not make it 503
+ * (this agent's own extensions keep working).
+ */
 export function healthReport(
   input: HealthInput,
   now = Date.now(),
@@ -31,6 +36,22 @@ export function healthReport(
       sessions: input.sessions,
       phones: input.phones,
       uptimeSeconds: Math.round((now - input.startedAt) / 1000),
+      ...(input.cluster ? { cluster: clusterHealth(input.cluster) } : {}),
     },
+  };
+}
+
+function clusterHealth(view: ClusterView): NonNullable<HealthReport['cluster']> {
+  return {
+    agentId: view.agentId,
+    broker: view.broker,
+    since: new Date(view.since).toISOString(),
+    lastError: view.lastError,
+    agents: view.agents.map((agent) => ({
+      agentId: agent.agentId,
+      extensions: agent.extensions,
+      link: agent.link,
+      lastHeartbeat: new Date(agent.lastHeartbeat).toISOString(),
+    })),
   };
 }

@@ -1,8 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Agent } from '../agent.js';
+import type { ClusterView } from '../../shared/bridge.js';
 
 /** What the metrics read from the agent (`Agent` fits). */
-export type MetricsSource = Pick<Agent, 'router' | 'link' | 'gateway'>;
+export type MetricsSource = Pick<Agent, 'router' | 'link' | 'gateway'> &
+  Partial<Pick<Agent, 'clusterView'>>;
 
 export interface DashboardMetrics {
   /** The agent's own registry (never prom-client's global one): `/metrics` serves it. */
@@ -46,6 +48,8 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
       this.set(link.isConnected ? 1 : 0);
     },
   });
+
+  if (source.clusterView?.()) addClusterGauges(registry, () => source.clusterView?.() ?? null);
 
   const incoming = new Counter({
     name: `${PREFIX}incoming_calls_total`,
@@ -119,4 +123,44 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
       for (const stop of off) stop();
     },
   };
+}
+
+/** In a cluster (docs/cluster.md): the broker connection, the other agents, cross-agent listens. */
+function addClusterGauges(registry: Registry, view: () => ClusterView | null): void {
+  new Gauge({
+    name: `${PREFIX}cluster_broker_up`,
+    help: '1 while the connection to the cluster broker (RabbitMQ) is up, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(view()?.broker === 'connected' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}cluster_agents`,
+    help: 'Other agents of the cluster heard from, by the state of their TapiServer link.',
+    labelNames: ['link'],
+    registers: [registry],
+    collect() {
+      const agents = view()?.agents ?? [];
+      for (const link of ['connected', 'down'] as const) {
+        this.labels(link).set(agents.filter((a) => a.link === link).length);
+      }
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}cluster_remote_listens`,
+    help: "Remote extensions this agent's pages listen on.",
+    registers: [registry],
+    collect() {
+      this.set(view()?.remoteListens.length ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}cluster_served_listens`,
+    help: "This agent's extensions that other agents' pages listen on.",
+    registers: [registry],
+    collect() {
+      this.set(view()?.served.length ?? 0);
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import type {
   BridgeEvent,
   CallView,
+  ClusterView,
   DirectoryView,
   LinkView,
   PhoneView,
@@ -9,7 +10,7 @@ import type {
 import { MAX_CALLS } from '../../shared/coalesce-events.js';
 
 /** Parts of the view that can change independently; views re-render only theirs. */
-export type Slice = 'link' | 'directory' | 'sessions' | 'phones' | 'calls' | 'bridge';
+export type Slice = 'link' | 'directory' | 'sessions' | 'phones' | 'calls' | 'bridge' | 'cluster';
 
 export interface DashboardState {
   startedAt: number;
@@ -22,9 +23,19 @@ export interface DashboardState {
   calls: CallView[];
   /** False while the bridge has lost its agent (what is shown may be stale). */
   bridgeConnected: boolean;
+  /** Null when the agent is not in a cluster. */
+  cluster: ClusterView | null;
 }
 
-const ALL: readonly Slice[] = ['link', 'directory', 'sessions', 'phones', 'calls', 'bridge'];
+const ALL: readonly Slice[] = [
+  'link',
+  'directory',
+  'sessions',
+  'phones',
+  'calls',
+  'bridge',
+  'cluster',
+];
 
 /**
  * The dashboard's copy of the agent's state, kept current by applying bridge batches in order.
@@ -53,6 +64,7 @@ export class DashboardStore {
           phones: snapshot.phones,
           calls: snapshot.calls.slice(0, MAX_CALLS),
           bridgeConnected: this.#state?.bridgeConnected ?? true,
+          cluster: snapshot.cluster ?? null,
         };
         newCalls.length = 0;
         for (const slice of ALL) changed.add(slice);
@@ -91,6 +103,10 @@ export class DashboardStore {
         case 'call':
           newCalls.push(event.call);
           changed.add('calls');
+          break;
+        case 'cluster':
+          state.cluster = event.cluster;
+          changed.add('cluster');
           break;
       }
     }
