@@ -159,6 +159,7 @@ export class TapiMessenger implements TapiMessengerClient {
   }
 
   #listenReply(stomp: StompClient, message: IMessage): void {
+    if (this.#stomp !== stomp) return;
     let reply: ListenReply;
     try {
       reply = JSON.parse(message.body) as ListenReply;

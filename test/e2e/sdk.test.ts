@@ -115,18 +115,30 @@ test('the agent restarts on the same port: reconnecting, listening again, the ne
 test('click-to-dial: a tel: link dials through the agent; a bad number rejects with its code', async (t) => {
   const h = await startHarness({ extraAssets: assets });
   t.after(() => h.stop());
-  const page = await openPage(h, "{ apexSession: 'apex-alice', clickToDial: true }");
+  const page = await openPage(
+    h,
+    "{ apexSession: 'apex-alice', clickToDial: true, confirmDial: (n) => log.asked.push(n) < 2 }",
+  );
 
   const dialled = h.sim.waitForLine(/^CALL /);
   await page.click('#tel');
   assert.equal(await dialled, 'CALL 201 +48225550102');
   assert.match(page.url(), /sdk-test\.html$/, 'the click did not follow the link');
+  await page.click('#tel'); // the page's confirmDial says no this time
+  assert.deepEqual(await page.evaluate('log.asked'), ['+48225550102', '+48225550102']);
 
   const refused = await page.evaluate(
     "client.dial('12;DROP').then(() => 'resolved', (e) => e instanceof Error && e.code)",
   );
   assert.equal(refused, 'BAD_NUMBER');
+  const second = h.sim.waitForLine('CALL 201 +48225550103');
   assert.equal(await page.evaluate("client.dial('+48 22 555 01 03').then(() => 'ok')"), 'ok');
+  await second;
+  assert.deepEqual(
+    h.sim.lines.filter((line) => line.startsWith('CALL ')),
+    ['CALL 201 +48225550102', 'CALL 201 +48225550103'],
+    'the refused confirmation and the bad number dialled nothing',
+  );
   assert.deepEqual(await page.evaluate('log.errors'), [], 'dial errors reject, not report');
 
   await page.evaluate('client.close()');

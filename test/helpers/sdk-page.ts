@@ -30,7 +30,7 @@ const PAGE = `<!doctype html>
   });
 </script>
 <script>
-  var log = { calls: [], states: [], errors: [] };
+  var log = { calls: [], states: [], errors: [], asked: [] };
   var client = null;
   /** Clicks the tel: link; resolves whether the click was taken over (default prevented). */
   function clickTel() {
