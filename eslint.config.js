@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // The demo page's glue runs in a browser beside the reference client's globals.
+    // The demo pages' glue runs in a browser beside the reference client's or the SDK's globals.
     files: ['tools/demo/*.js'],
     languageOptions: {
       sourceType: 'script',
@@ -24,6 +24,7 @@ export default tseslint.config(
         location: 'readonly',
         connectReferenceClient: 'readonly',
         referenceDial: 'readonly',
+        TapiMessenger: 'readonly',
       },
     },
   },

@@ -11,8 +11,9 @@ export const REFERENCE_CLIENT_FILE = path.resolve(
 );
 
 /**
- * The demo page's files, served by the agent under `<path>-client/`: demo.html, its glue and
- * the reference page client, unchanged.
+ * The demo pages' files, served by the agent under `<path>-client/`: demo.html, its glue and
+ * the reference page client, unchanged; sdk.html and its glue (the SDK itself is built and
+ * served by tools/demo.ts).
  */
 export function demoAssets(): Map<string, Asset> {
   const js = 'application/javascript; charset=utf-8';
@@ -26,6 +27,11 @@ export function demoAssets(): Map<string, Asset> {
       { file: path.join(here, 'demo/demo.css'), contentType: 'text/css; charset=utf-8' },
     ],
     ['demo.js', { file: path.join(here, 'demo/demo.js'), contentType: js }],
+    [
+      'sdk.html',
+      { file: path.join(here, 'demo/sdk.html'), contentType: 'text/html; charset=utf-8' },
+    ],
+    ['sdk-demo.js', { file: path.join(here, 'demo/sdk-demo.js'), contentType: js }],
     ['reference-page-client.js', { file: REFERENCE_CLIENT_FILE, contentType: js }],
   ]);
 }

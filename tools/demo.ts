@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -5,6 +7,8 @@ import { Agent } from '../src/main/agent.js';
 import { parseConfig } from '../src/main/config/load-config.js';
 import { consoleLogger } from '../src/main/core/log.js';
 import { DashboardServer } from '../src/main/dashboard/dashboard-server.js';
+import { sdkAssets } from '../src/main/stomp/client-assets.js';
+import { buildSdk } from './build-sdk.js';
 import { demoAssets } from './demo-assets.js';
 import { TapiSimulator } from './tapi-simulator.js';
 import { CONSOLE_HELP, simulatorConsole } from './sim-console.js';
@@ -36,12 +40,18 @@ const config = parseConfig({
   dashboard: { port: Number(values['dashboard-port']) },
 });
 const logger = consoleLogger('info');
-const agent = await Agent.start({ config, logger, extraAssets: demoAssets() });
+// The SDK page needs the SDK: built from the sources now, as `npm run build` would.
+const sdk = await buildSdk(await mkdtemp(path.join(tmpdir(), 'tapi-messenger-demo-sdk-')), {
+  declarations: false,
+});
+const extraAssets = new Map([...demoAssets(), ...sdkAssets(sdk.dir)]);
+const agent = await Agent.start({ config, logger, extraAssets });
 const dashboard = await DashboardServer.start({ agent, config: config.dashboard, logger });
 const page = `http://127.0.0.1:${agent.address.port}${config.server.path}-client/demo.html`;
 console.log(`
 Demo running.
   Demo page:  ${page}
+  SDK page:   ${page.replace(/demo\.html$/, 'sdk.html')}
   Dashboard:  ${dashboard.url}
   (APEX session 1234567890 is ALICE on 201, 2345678901 is BOB on 202: examples/directory.json)
   Then type here:  ring 201 +48123456789     to ring ALICE's phone
@@ -53,4 +63,5 @@ simulatorConsole(sim, async () => {
   await dashboard.close();
   await agent.stop();
   await sim.stop();
+  await rm(sdk.dir, { recursive: true, force: true });
 });

@@ -81,6 +81,15 @@ test('npm run demo: a call rung from the terminal pops on the page and shows in 
   await dashboard.waitForSelector('#calls tbody tr');
   assert.match((await dashboard.textContent('#calls tbody')) ?? '', /201.*\+48123456789/);
 
+  // The second page, reached from the first, uses the browser SDK: its tel: link dials.
+  await page.click('#sdk-page');
+  await page.click('#connect button');
+  await page.waitForFunction(
+    "document.querySelector('#state')?.textContent?.startsWith('listening')",
+  );
+  await page.click('#tel');
+  await line(/TapiServer <- CALL 201 \+48225550102/);
+
   demo.stdin.write('quit\n');
   const [code] = (await once(demo, 'exit')) as [number | null];
   assert.equal(code, 0, 'quit stops the demo cleanly');
