@@ -25,6 +25,8 @@ export default tseslint.config(
         connectReferenceClient: 'readonly',
         referenceDial: 'readonly',
         TapiMessenger: 'readonly',
+        byId: 'readonly',
+        pageLog: 'readonly',
       },
     },
   },

@@ -31,6 +31,7 @@ export function demoAssets(): Map<string, Asset> {
       'sdk.html',
       { file: path.join(here, 'demo/sdk.html'), contentType: 'text/html; charset=utf-8' },
     ],
+    ['page-log.js', { file: path.join(here, 'demo/page-log.js'), contentType: js }],
     ['sdk-demo.js', { file: path.join(here, 'demo/sdk-demo.js'), contentType: js }],
     ['reference-page-client.js', { file: REFERENCE_CLIENT_FILE, contentType: js }],
   ]);

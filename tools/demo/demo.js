@@ -1,16 +1,11 @@
-// connectReferenceClient and referenceDial come from reference-page-client.js, loaded before this file.
+// connectReferenceClient and referenceDial come from reference-page-client.js, loaded before this file,
+// byId and pageLog from page-log.js.
 // Glue for the demo page: the connect() itself is the unchanged reference client.
 (function () {
   'use strict';
   var client = null;
-  var el = function (id) {
-    return document.getElementById(id);
-  };
-  function log(list, text) {
-    var li = document.createElement('li');
-    li.textContent = new Date().toLocaleTimeString() + '  ' + text;
-    el(list).prepend(li);
-  }
+  var el = byId;
+  var log = pageLog;
   el('connect').addEventListener('submit', function (e) {
     e.preventDefault();
     if (client) client.disconnect();

@@ -1,15 +1,10 @@
-// Glue for the SDK demo page: TapiMessenger comes from tapi-messenger.js, served by the agent.
+// Glue for the SDK demo page: TapiMessenger comes from tapi-messenger.js, served by the agent;
+// byId and pageLog from page-log.js.
 (function () {
   'use strict';
   var client = null;
-  var el = function (id) {
-    return document.getElementById(id);
-  };
-  function log(list, text) {
-    var li = document.createElement('li');
-    li.textContent = new Date().toLocaleTimeString() + '  ' + text;
-    el(list).prepend(li);
-  }
+  var el = byId;
+  var log = pageLog;
   function describe(status) {
     var text = status.state;
     if (status.phone) text += ' on ' + status.phone + ' (' + status.user + ')';
