@@ -75,21 +75,24 @@ export function callEventFromMessage(body: string): AgentCallEvent | null {
 }
 
 /**
- * Lets each step of a call through once: the agent announces a ringing call both as a
- * screen-pop and on the call-events queue, and a page must hear of it once.
+ * Lets a call event through when it changes the call's state as this page knows it: the agent
+ * announces a ringing call both as a screen-pop and on the call-events queue, and repeats the
+ * current state of active calls after a (re)subscribe; a page hears of each change once. A
+ * call is named by its extension and call id; the last `remember` calls are kept.
  */
 export class CallDedupe {
-  readonly #seen = new Set<string>();
+  readonly #states = new Map<string, CallState>();
 
   constructor(private readonly remember = 200) {}
 
   isNew(event: AgentCallEvent): boolean {
-    const key = `${event.callId}\n${event.state}`;
-    if (this.#seen.has(key)) return false;
-    this.#seen.add(key);
-    if (this.#seen.size > this.remember) {
-      const oldest = this.#seen.values().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
+    const key = `${event.extension}\n${event.callId}`;
+    if (this.#states.get(key) === event.state) return false;
+    this.#states.delete(key); // re-inserted last: the map's order is least recently changed first
+    this.#states.set(key, event.state);
+    if (this.#states.size > this.remember) {
+      const oldest = this.#states.keys().next().value;
+      if (oldest !== undefined) this.#states.delete(oldest);
     }
     return true;
   }

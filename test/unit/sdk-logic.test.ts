@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_DELAY_MS, Retry, backoffDelay } from '../../src/sdk/backoff.js';
 import { PendingDials } from '../../src/sdk/pending-dials.js';
-import { CallDedupe, callEventFromMessage, callEventFromPop } from '../../src/sdk/call-events.js';
+import {
+  CallDedupe,
+  callEventFromMessage,
+  callEventFromPop,
+  type AgentCallEvent,
+} from '../../src/sdk/call-events.js';
 import { tapiError } from '../../src/sdk/errors.js';
 
 /** The browser SDK's decisions, without a browser: backoff, dial answers, call events. */
@@ -72,7 +77,7 @@ test('a dial error belongs to the oldest dial still waiting for its receipt', as
   assert.equal(dials.size, 0);
 });
 
-test('a screen-pop is a ringing call event; the same step from call-events is not repeated', () => {
+test('a screen-pop is a ringing call event; a call event that changes nothing is not repeated', () => {
   const pop = callEventFromPop(
     JSON.stringify({
       name: 'UNKNOWN',
@@ -97,17 +102,26 @@ test('a screen-pop is a ringing call event; the same step from call-events is no
     answeredAt: null,
     endedAt: null,
   });
-  const ringing = callEventFromMessage(
-    JSON.stringify({ callId: 'c1', extension: '201', direction: 'in', state: 'ringing' }),
-  );
-  const answered = callEventFromMessage(
-    JSON.stringify({ callId: 'c1', direction: 'in', state: 'answered', answeredBy: '201' }),
-  );
-  assert.equal(answered?.answeredBy, '201');
+  const event = (state: string, callId = 'c1'): AgentCallEvent | null =>
+    callEventFromMessage(
+      JSON.stringify({ callId, extension: '201', direction: 'in', state, answeredBy: '201' }),
+    );
+  assert.equal(event('answered')?.answeredBy, '201');
   const dedupe = new CallDedupe(2);
+  const sequence = [
+    pop,
+    event('ringing'), // the same ringing as the pop
+    event('answered'),
+    event('answered'), // a snapshot after a reconnect
+    event('held'),
+    event('answered'), // taken off hold: a change again
+    event('ringing', 'c2'),
+    event('ringing', 'c3'), // c1 is forgotten (remember = 2)
+    event('answered'),
+  ];
   assert.deepEqual(
-    [pop, ringing, answered, ringing].map((event) => event !== null && dedupe.isNew(event)),
-    [true, false, true, false],
+    sequence.map((e) => e !== null && dedupe.isNew(e)),
+    [true, false, true, false, true, true, true, true, true],
   );
   assert.notEqual(
     callEventFromPop('{"phone":"1"}')?.callId,
