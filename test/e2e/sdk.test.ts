@@ -41,7 +41,7 @@ const calls = (page: Page): Promise<CallEvent[]> => page.evaluate('log.calls');
 test('one script tag: the SDK connects with the APEX session and a ring is a call event', async (t) => {
   const h = await startHarness({ extraAssets: assets });
   t.after(() => h.stop());
-  const listened = h.sim.waitForLine('LISTEN 201');
+  const listened = h.sim.waitForLine('LISTEN 201', 30_000);
   const page = await openPage(h, "{ apexSession: 'apex-alice' }");
   await listened;
   assert.deepEqual(await page.evaluate('added'), ['TapiMessenger'], 'the only global');
