@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Config } from './config/schema.js';
 import { ConfigError, findAndLoadConfig, loadConfigFile } from './config/load-config.js';
@@ -10,6 +10,7 @@ import { Agent } from './agent.js';
 import { CallHistory } from './dashboard/call-history.js';
 import { DashboardServer } from './dashboard/dashboard-server.js';
 import { headlessDataDir } from './dashboard/data-dir.js';
+import { exitOnUnexpectedError } from './exit-on-unexpected.js';
 
 /**
  * `tapi-messenger`: the headless shell (docs/protocol.md §5). Composes the core, prints where it listens
@@ -118,6 +119,9 @@ function shutdownSignal(): Promise<string> {
 async function run(config: Config, file: string | null): Promise<number> {
   const signal = shutdownSignal();
   const logger = consoleLogger(config.log.level);
+  // An error nothing contained: its cause on stderr, then a non-zero exit for whatever runs
+  // the agent (Windows service recovery, docs/install-windows.md) to start it again.
+  exitOnUnexpectedError((text) => writeSync(2, `${new Date().toISOString()} ERROR ${text}\n`));
   logger.info(file ? `configuration from ${file}` : 'no configuration file: using the defaults');
   let agent: Agent;
   let history: CallHistory;

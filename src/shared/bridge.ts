@@ -83,6 +83,14 @@ export interface ClusterView {
   served: Array<{ extension: string; agents: string[] }>;
 }
 
+/** The tray app's supervisor of the agent core (absent when the agent runs headless). */
+export interface CoreView {
+  /** How often the core was started again after an unexpected exit. */
+  restarts: number;
+  /** The last such exit, e.g. `exit code 70 at 2026-11-30T20:01:02.000Z`. */
+  lastExit: string | null;
+}
+
 export interface Snapshot {
   startedAt: number;
   endpoint: string;
@@ -94,6 +102,7 @@ export interface Snapshot {
   calls: CallView[];
   /** Absent when the agent is not in a cluster. */
   cluster?: ClusterView;
+  core?: CoreView;
 }
 
 /** Changes pushed after a snapshot; applying them in order keeps a snapshot current. */

@@ -3,6 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
+import { listeningClient } from './stomp-clients.js';
 import { DIRECTORY } from './harness.js';
 import { ROOT } from './builder-config.js';
 
@@ -26,6 +27,12 @@ export interface TrayFixture {
 }
 
 export { ROOT };
+
+/**
+ * How long a test waits for the core (a forked process) to come up and reach TapiServer: a
+ * failure bound for a loaded machine, not a measurement.
+ */
+export const BOOT_WAIT_MS = 30_000;
 
 /** A port that was free a moment ago (for configs that must name one). */
 export async function freePort(): Promise<number> {
@@ -81,4 +88,22 @@ export async function trayFixture(config?: (base: object) => object): Promise<Tr
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A browser of `apexSession` listens on the tray app's STOMP port; resolves once TapiServer got
+ * `expected` (e.g. `LISTEN 201`). Returns the client, still connected.
+ */
+export async function browserListens(
+  fx: Pick<TrayFixture, 'sim' | 'stompPort'>,
+  apexSession: string,
+  expected: string,
+): ReturnType<typeof listeningClient> {
+  const listen = fx.sim.waitForLine(expected, BOOT_WAIT_MS);
+  const client = await listeningClient(
+    `ws://127.0.0.1:${fx.stompPort}/tapi-messenger/websocket`,
+    apexSession,
+  );
+  await listen;
+  return client;
 }

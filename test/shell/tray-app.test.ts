@@ -11,9 +11,22 @@ import { fileURLToPath } from 'node:url';
 import type { BridgeEvent } from '../../src/shared/bridge.js';
 import { DASHBOARD_CSP } from '../../src/main/dashboard/csp.js';
 import { openPage } from '../helpers/electron/page.js';
-import { app, session, standIn, StandInBrowserWindow } from '../helpers/electron/stand-in.js';
-import { listeningClient } from '../helpers/stomp-clients.js';
-import { listening, ROOT, trayFixture, type TrayFixture } from '../helpers/tray-boot.js';
+import {
+  app,
+  session,
+  standIn,
+  StandInBrowserWindow,
+  StandInEvent,
+} from '../helpers/electron/stand-in.js';
+import type { CoreLost } from '../../src/main/shell/core/core-supervisor.js';
+import {
+  BOOT_WAIT_MS,
+  browserListens,
+  listening,
+  ROOT,
+  trayFixture,
+  type TrayFixture,
+} from '../helpers/tray-boot.js';
 
 /**
  * The tray app's wiring, booted in this process under the Electron stand-in: the real
@@ -76,7 +89,7 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
 
   before(async () => {
     fx = await trayFixture();
-    const connected = fx.sim.waitForConnection();
+    const connected = fx.sim.waitForConnection(BOOT_WAIT_MS);
     booted = await boot(fx, ['--config', fx.configFile, '--hidden']);
     assert.ok(booted.tray, `did not start: ${JSON.stringify(standIn.errorBoxes)}`);
     tray = booted.tray;
@@ -92,13 +105,8 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
 
   test('serves browsers on the port from the file, and links to its TapiServer', async () => {
     assert.equal(tray.endpoint, `http://127.0.0.1:${fx.stompPort}/tapi-messenger`);
-    const listen = fx.sim.waitForLine('LISTEN 201');
-    const client = await listeningClient(
-      `ws://127.0.0.1:${fx.stompPort}/tapi-messenger/websocket`,
-      'apex-alice',
-    );
+    const client = await browserListens(fx, 'apex-alice', 'LISTEN 201');
     assert.equal(client.reply.listening, true);
-    await listen;
     await client.close();
     assert.deepEqual(standIn.errorBoxes, []);
   });
@@ -146,7 +154,7 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
     await trayIcon('tray-down.png');
     const [alert] = (await notified) as [{ title: string }];
     assert.equal(alert.title, 'TapiServer link down');
-    const back = fx.sim.waitForConnection();
+    const back = fx.sim.waitForConnection(BOOT_WAIT_MS);
     await fx.sim.start();
     await back;
     await trayIcon('tray-connected.png');
@@ -154,14 +162,9 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
   });
 
   test('Restart link: TapiServer sees a new connection and the LISTEN again', async () => {
-    const listen = fx.sim.waitForLine('LISTEN 202');
-    const client = await listeningClient(
-      `ws://127.0.0.1:${fx.stompPort}/tapi-messenger/websocket`,
-      'apex-bob',
-    );
-    await listen;
-    const reconnected = fx.sim.waitForConnection();
-    const relisten = fx.sim.waitForLine('LISTEN 202');
+    const client = await browserListens(fx, 'apex-bob', 'LISTEN 202');
+    const reconnected = fx.sim.waitForConnection(BOOT_WAIT_MS);
+    const relisten = fx.sim.waitForLine('LISTEN 202', BOOT_WAIT_MS);
     const before = fx.sim.connectionCount;
     only(standIn.trays, 'tray').contextMenu().item('Restart link').click();
     await reconnected;
@@ -187,17 +190,23 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
   });
 
   test('IPC: any other frame URL is refused and gets no events', async () => {
+    const own = openPage(window.webContents, tray.dashboardUrl, PRELOAD);
     for (const url of [
       'https://evil.example/',
       `${tray.dashboardUrl}/../other.html`,
       'file:///C:/x/index.html',
     ]) {
-      const bridge = openPage(window.webContents, url, PRELOAD);
+      const frame = new StandInBrowserWindow({ show: false }).webContents;
+      const bridge = openPage(frame, url, PRELOAD);
       await assert.rejects(bridge.snapshot(), /not the dashboard/);
       await assert.rejects(bridge.restartLink(), /not the dashboard/);
       const subscribers = tray.dashboardSubscribers();
-      bridge.onEvents(() => assert.fail(`events delivered to ${url}`));
+      bridge.onEvents(() => undefined);
       assert.equal(tray.dashboardSubscribers(), subscribers, url);
+      // A round trip through the core after it: anything for the frame would have come first.
+      await own.snapshot();
+      assert.deepEqual(frame.sent, [], url);
+      frame.destroy();
     }
   });
 
@@ -211,6 +220,56 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
     assert.equal(tray.dashboardSubscribers(), subscribers + 2);
     page.destroy();
     assert.equal(tray.dashboardSubscribers(), subscribers);
+  });
+
+  test('a second start shows the window, unless it is a login entry (--hidden)', () => {
+    window.hide();
+    app.emit('second-instance', new StandInEvent(), [EXE, '--hidden'], 'C:\\', {});
+    assert.equal(window.isVisible(), false);
+    app.emit('second-instance', new StandInEvent(), [EXE], 'C:\\', {});
+    assert.equal(window.isVisible(), true);
+  });
+
+  test('a killed core is started again within 2 s; the window stays; the dashboard counts it', async () => {
+    const page = openPage(window.webContents, tray.dashboardUrl, PRELOAD);
+    const seen: BridgeEvent[] = [];
+    const regained = new Promise<void>((resolve) =>
+      page.onEvents((events) => {
+        seen.push(...events);
+        if (events.some((e) => e.type === 'bridge' && e.connected)) resolve();
+      }),
+    );
+    const lost = new Promise<CoreLost>((resolve) => tray.core.once('lost', resolve));
+    const back = new Promise((resolve) => tray.core.once('ready', resolve));
+    const notified = once(standIn, 'notification');
+    const relinked = fx.sim.waitForConnection(BOOT_WAIT_MS);
+    const core = standIn.utilityProcesses.at(-1);
+    assert.ok(core?.pid, 'the core runs in a child process');
+    core.child.kill('SIGKILL');
+
+    const { restartInMs, restarts } = await lost;
+    assert.ok(restartInMs <= 2000, `restart scheduled in ${restartInMs} ms`);
+    assert.equal(restarts, 1);
+    const [notice] = (await notified) as [{ title: string; body: string }];
+    assert.match(notice.title, /restarted its agent core/);
+    assert.match(notice.body, /reloaded/);
+    await back;
+    await relinked;
+    await regained;
+    assert.equal(window.isDestroyed(), false, 'the window stayed up');
+    assert.equal(standIn.utilityProcesses.length, 2);
+    const lostAt = seen.findIndex((e) => e.type === 'bridge' && !e.connected);
+    const snapshot = seen.slice(lostAt).find((e) => e.type === 'snapshot');
+    assert.ok(
+      lostAt >= 0 && snapshot?.type === 'snapshot',
+      JSON.stringify(seen.map((e) => e.type)),
+    );
+    assert.equal(snapshot.snapshot.core?.restarts, 1);
+    assert.match(snapshot.snapshot.core?.lastExit ?? '', /exit code/);
+
+    const client = await browserListens(fx, 'apex-alice', 'LISTEN 201');
+    await client.close();
+    await trayIcon('tray-connected.png');
   });
 
   test('Quit: the agent stops, both ports are released, exit code 0', async () => {
@@ -270,7 +329,7 @@ describe('first run and start at login', () => {
     await mkdir(fx.configDir, { recursive: true });
     const edited = await readFile(fx.configFile, 'utf8');
     await writeFile(path.join(fx.configDir, 'tapi-messenger.json'), edited);
-    const connected = fx.sim.waitForConnection();
+    const connected = fx.sim.waitForConnection(BOOT_WAIT_MS);
     const { tray, exited } = await boot(fx, []);
     assert.ok(tray, JSON.stringify(standIn.errorBoxes));
     await connected; // the administrator's file (the simulator's port) is what runs
@@ -322,7 +381,8 @@ describe('first run and start at login', () => {
     assert.equal(menu().item('Start at login').checked, true);
     menu().item('Start at login').click();
     assert.deepEqual(app.launchItems, []);
-    app.quit();
+    // `Tapi Messenger.exe --quit` while it runs (the release check quits it so).
+    app.emit('second-instance', new StandInEvent(), [EXE, '--quit'], 'C:\\', {});
     assert.equal(await booted.exited, 0);
     await fx.cleanup();
   });

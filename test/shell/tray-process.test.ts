@@ -6,8 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BootReport, BootRequest, IpcAnswer } from '../helpers/electron/boot.js';
-import { listeningClient } from '../helpers/stomp-clients.js';
-import { listening, ROOT, trayFixture } from '../helpers/tray-boot.js';
+import {
+  BOOT_WAIT_MS,
+  browserListens,
+  listening,
+  ROOT,
+  trayFixture,
+} from '../helpers/tray-boot.js';
 
 /**
  * The built tray main (dist/main/shell/main.js, what Electron runs) started in its own process
@@ -20,7 +25,7 @@ const MAIN = path.join(ROOT, 'dist', 'main', 'shell', 'main.js');
 test('the built main: --config FILE --hidden serves, one window, one tray, quits with 0', async () => {
   const fx = await trayFixture();
   const appData = await mkdtemp(path.join(tmpdir(), 'tray-process-'));
-  const connected = fx.sim.waitForConnection(20_000);
+  const connected = fx.sim.waitForConnection(BOOT_WAIT_MS);
   const child = fork(MAIN, ['--config', fx.configFile, '--hidden'], {
     execArgv: ['--import', 'tsx', '--import', BOOT],
     env: { ...process.env, TAPI_STAND_IN_APP_DATA: appData, XDG_CONFIG_HOME: fx.folder },
@@ -34,12 +39,7 @@ test('the built main: --config FILE --hidden serves, one window, one tray, quits
   };
   try {
     await connected;
-    const listen = fx.sim.waitForLine('LISTEN 201');
-    const client = await listeningClient(
-      `ws://127.0.0.1:${fx.stompPort}/tapi-messenger/websocket`,
-      'apex-alice',
-    );
-    await listen;
+    const client = await browserListens(fx, 'apex-alice', 'LISTEN 201');
     await client.close();
 
     const report = await ask<BootReport>({ type: 'report' });

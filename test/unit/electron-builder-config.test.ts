@@ -124,3 +124,21 @@ test('the app that is packaged is the compiled Electron entry', () => {
   assert.ok(Array.isArray(files) && files.includes('dist/**') && files.includes('package.json'));
   assert.equal(pkg.main, 'dist/main/shell/main.js');
 });
+
+test('Electron fuses: no RunAsNode, no NODE_OPTIONS, no inspector, encrypted cookies, app only from asar', () => {
+  const config = loadBuilderConfig();
+  assert.deepEqual(at(config, 'electronFuses'), {
+    runAsNode: false,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableCookieEncryption: true,
+    onlyLoadAppFromAsar: true,
+  });
+  // The schema knows every fuse by name: a misspelt one would be refused, not ignored.
+  const found = problems(withValue(config, ['electronFuses', 'runAsnode'], false));
+  assert.ok(
+    found.some((p) => /electronFuses: must NOT have additional properties 'runAsnode'/.test(p)),
+    found.join('; '),
+  );
+  assert.notDeepEqual(problems(withValue(config, ['electronFuses', 'runAsNode'], 'off')), []);
+});

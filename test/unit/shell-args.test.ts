@@ -12,21 +12,22 @@ const parse = (argv: string[], defaultApp = false): ReturnType<typeof parseShell
   parseShellArgs(userArgs(argv, defaultApp));
 
 test('--config FILE with a space in the path, before or after --hidden', () => {
-  const expected = { config: FILE, hidden: true };
+  const expected = { config: FILE, hidden: true, quit: false };
   assert.deepEqual(parse([EXE, '--config', FILE, '--hidden']), expected);
   assert.deepEqual(parse([EXE, '--hidden', '--config', FILE]), expected);
   assert.deepEqual(parse([EXE, `--config=${FILE}`, '--hidden']), expected);
 });
 
 test('the packaged exe alone, and the login entry', () => {
-  assert.deepEqual(parse([EXE]), { config: undefined, hidden: false });
-  assert.deepEqual(parse([EXE, '--hidden']), { config: undefined, hidden: true });
+  assert.deepEqual(parse([EXE]), { config: undefined, hidden: false, quit: false });
+  assert.deepEqual(parse([EXE, '--hidden']), { config: undefined, hidden: true, quit: false });
 });
 
 test('electron . …: the app folder is not an argument of the app', () => {
   assert.deepEqual(parse(['/usr/lib/electron/electron', '.', '--config', FILE], true), {
     config: FILE,
     hidden: false,
+    quit: false,
   });
   assert.deepEqual(parse(['electron', '--config', FILE], false).config, FILE);
 });
@@ -34,13 +35,18 @@ test('electron . …: the app folder is not an argument of the app', () => {
 test('npm start -- --config FILE reaches the app unchanged', () => {
   const argv = ['--config', FILE, '--hidden'];
   const electron = ['electron.exe', ...electronCommandLine('C:\\src\\tapi-messenger', argv)];
-  assert.deepEqual(parse(electron, true), { config: FILE, hidden: true });
+  assert.deepEqual(parse(electron, true), { config: FILE, hidden: true, quit: false });
+});
+
+test('--quit asks the running app to quit', () => {
+  assert.equal(parse([EXE, '--quit']).quit, true);
+  assert.equal(parse([EXE, '--hidden']).quit, false);
 });
 
 test('Chromium switches on a second instance are ignored', () => {
   assert.deepEqual(
     parse([EXE, '--allow-file-access-from-files', '--original-process-start-time=133', '--hidden']),
-    { config: undefined, hidden: true },
+    { config: undefined, hidden: true, quit: false },
   );
 });
 

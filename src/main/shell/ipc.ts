@@ -1,4 +1,5 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { DashboardBridge } from '../../shared/bridge.js';
 import {
   INVOKE,
   TO_MAIN,
@@ -9,23 +10,26 @@ import {
   type SubscriptionMessage,
 } from '../../shared/ipc-channels.js';
 import type { Logger } from '../core/log.js';
-import type { DashboardHub } from '../dashboard/dashboard-hub.js';
 
 /**
  * The main-process side of the dashboard bridge: snapshot and restart as `invoke`, event
- * batches pushed per subscription. Only the dashboard page itself (its file URL) is answered.
- * Returns a function that removes every handler.
+ * batches pushed per subscription, all relayed to `bridge` (the supervised core's). Only the
+ * dashboard page itself (its file URL) is answered; a page's subscriptions end when it goes
+ * (closed, crashed or navigated). Returns a function that removes every handler.
  */
 export function registerDashboardIpc(
-  hub: DashboardHub,
+  bridge: DashboardBridge,
   dashboardUrl: string,
   logger: Logger,
 ): () => void {
   const subscriptions = new Map<string, () => void>();
+  const watched = new Set<WebContents>();
   const trusted = (event: IpcMainEvent | IpcMainInvokeEvent): boolean => {
     const url = event.senderFrame?.url ?? '';
     if (url.split('#')[0] === dashboardUrl) return true;
-    logger.warn(`dashboard IPC from an unexpected page ignored: ${url || '(unknown)'}`);
+    logger.warn(
+      `dashboard IPC from an unexpected page ignored: ${url.slice(0, 200) || '(unknown)'}`,
+    );
     return false;
   };
   const key = (sender: WebContents, subscription: number): string => `${sender.id}:${subscription}`;
@@ -33,15 +37,36 @@ export function registerDashboardIpc(
     typeof value === 'object' &&
     value !== null &&
     Number.isInteger((value as SubscriptionMessage).subscription);
+  const endAll = (sender: WebContents): void => {
+    const prefix = `${sender.id}:`;
+    for (const [id, unsubscribe] of subscriptions) {
+      if (!id.startsWith(prefix)) continue;
+      unsubscribe();
+      subscriptions.delete(id);
+    }
+  };
+  /** Once per page: its subscriptions go with it. */
+  const watch = (sender: WebContents): void => {
+    if (watched.has(sender)) return;
+    watched.add(sender);
+    sender.once('destroyed', () => {
+      endAll(sender);
+      watched.delete(sender);
+    });
+    sender.on('render-process-gone', () => endAll(sender));
+    sender.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) endAll(sender);
+    });
+  };
 
-  ipcMain.handle(INVOKE.snapshot, (event): SnapshotResult => {
-    if (!trusted(event)) throw new Error('not the dashboard');
-    return hub.snapshot();
+  ipcMain.handle(INVOKE.snapshot, (event): Promise<SnapshotResult> => {
+    if (!trusted(event)) return Promise.reject(new Error('not the dashboard'));
+    return bridge.snapshot();
   });
-  ipcMain.handle(INVOKE.restartLink, (event): RestartLinkResult => {
+  ipcMain.handle(INVOKE.restartLink, async (event): Promise<RestartLinkResult> => {
     if (!trusted(event)) return { error: 'not the dashboard' };
     try {
-      hub.restartLink();
+      await bridge.restartLink();
       logger.info('dashboard: link restart requested by the operator');
       return { error: null };
     } catch (error) {
@@ -53,16 +78,15 @@ export function registerDashboardIpc(
     const { sender } = event;
     const id = key(sender, message.subscription);
     subscriptions.get(id)?.();
-    const unsubscribe = hub.subscribe((events) => {
-      if (sender.isDestroyed()) return;
-      const out: EventsMessage = { subscription: message.subscription, events };
-      sender.send(TO_RENDERER.events, out);
-    });
-    subscriptions.set(id, unsubscribe);
-    sender.once('destroyed', () => {
-      unsubscribe();
-      subscriptions.delete(id);
-    });
+    watch(sender);
+    subscriptions.set(
+      id,
+      bridge.onEvents((events) => {
+        if (sender.isDestroyed()) return;
+        const out: EventsMessage = { subscription: message.subscription, events };
+        sender.send(TO_RENDERER.events, out);
+      }),
+    );
   });
   ipcMain.on(TO_MAIN.unsubscribe, (event, message: unknown) => {
     if (!isSubscription(message)) return;

@@ -1,13 +1,19 @@
 import { Notification } from 'electron';
-import type { LinkAlert } from './link-alerts.js';
 
-/** Shows a link alert as a desktop notification (where the desktop supports them). */
-export function notify(alert: LinkAlert, icon?: string): void {
+export interface DesktopNotice {
+  title: string;
+  body: string;
+  /** Stays until the operator dismisses it (where the desktop supports that). */
+  urgent: boolean;
+}
+
+/** Shows a desktop notification (where the desktop supports them). */
+export function notify(notice: DesktopNotice, icon?: string): void {
   if (!Notification.isSupported()) return;
   new Notification({
-    title: alert.title,
-    body: alert.body,
+    title: notice.title,
+    body: notice.body,
     icon,
-    urgency: alert.kind === 'down' ? 'critical' : 'normal',
+    urgency: notice.urgent ? 'critical' : 'normal',
   }).show();
 }

@@ -7,10 +7,14 @@ export interface ShellArgs {
   config: string | undefined;
   /** `--hidden`: the tray only, no window (how the login entries start the app). */
   hidden: boolean;
+  /** `--quit`: ask the running tray app to quit (release check, scripts); start nothing. */
+  quit: boolean;
 }
 
 /** The argument the login entries start the app with: tray only, no window. */
 export const HIDDEN_ARG = '--hidden';
+/** Started again with this, the running tray app quits. */
+export const QUIT_ARG = '--quit';
 
 /**
  * The user's arguments in Electron's `process.argv`: after the executable when packaged
@@ -38,7 +42,11 @@ export function electronCommandLine(appDir: string, args: readonly string[]): st
 export function parseShellArgs(args: readonly string[]): ShellArgs {
   const { values } = parseArgs({
     args: [...args],
-    options: { config: { type: 'string' }, hidden: { type: 'boolean' } },
+    options: {
+      config: { type: 'string' },
+      hidden: { type: 'boolean' },
+      quit: { type: 'boolean' },
+    },
     strict: false,
     allowPositionals: true,
   });
@@ -52,5 +60,6 @@ export function parseShellArgs(args: readonly string[]): ShellArgs {
   return {
     config: typeof config === 'string' ? config : undefined,
     hidden: values.hidden === true,
+    quit: values.quit === true,
   };
 }

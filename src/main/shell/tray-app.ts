@@ -1,26 +1,25 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, dialog, shell, type BrowserWindow } from 'electron';
-import { Agent } from '../agent.js';
+import { app, dialog, shell, utilityProcess, type BrowserWindow } from 'electron';
 import { ConfigError } from '../config/load-config.js';
-import type { Logger } from '../core/log.js';
-import { CallHistory } from '../dashboard/call-history.js';
-import { DashboardHub } from '../dashboard/dashboard-hub.js';
-import { DashboardServer } from '../dashboard/dashboard-server.js';
+import { CoreBridge } from './core/core-bridge.js';
+import { CoreSupervisor, type CoreChild } from './core/core-supervisor.js';
 import { electronLogging } from './electron-logger.js';
 import { registerDashboardIpc } from './ipc.js';
 import { LinkAlerts } from './link-alerts.js';
 import { LoginItem } from './login-item.js';
 import { notify } from './notifications.js';
-import { parseShellArgs, userArgs, type ShellArgs } from './shell-args.js';
+import { HIDDEN_ARG, QUIT_ARG, parseShellArgs, userArgs, type ShellArgs } from './shell-args.js';
 import { loadShellConfig } from './shell-config.js';
 import { AgentTray } from './tray.js';
+import { TrayStatusTracker } from './tray-status.js';
 import { createDashboardWindow, showWindow } from './window.js';
 
 /**
- * The tray app: composes the core (agent, call log, dashboard hub and server) with the
- * Electron parts (tray, window, IPC, notifications, login item). Importing it does nothing;
- * `start(deps)` runs it with everything it needs passed in (main.ts passes Electron's).
+ * The tray app: the agent core runs in a child process (core/core-process.ts) that a
+ * supervisor restarts when it dies; this process keeps the tray, the window and its IPC, which
+ * reach the core through one `DashboardBridge`. Importing this does nothing; `start(deps)` runs
+ * it with everything it needs passed in (main.ts passes Electron's).
  */
 
 export interface TrayAppDeps {
@@ -45,12 +44,11 @@ export interface TrayApp {
   endpoint: string;
   /** The dashboard page's URL in the window (IPC is answered for it alone). */
   dashboardUrl: string;
-  /** Dashboard subscriptions open (the window's, the tray's, browsers'). */
+  /** The core's supervisor: `lost` and `ready` as the core dies and comes back. */
+  core: CoreSupervisor;
+  /** Dashboard subscriptions open in this process (the window's pages and the tray's). */
   dashboardSubscribers(): number;
 }
-
-/** The icon shown with each kind of link notification. */
-const TRAY_ICON_FOR = { down: 'tray-down.png', recovered: 'tray-connected.png' } as const;
 
 /** Exit codes, as the CLI's: a configuration that cannot be used, and a start that failed. */
 const EXIT_CONFIG = 2;
@@ -61,12 +59,14 @@ function appPaths(appRoot: string): {
   indexHtml: string;
   preload: string;
   assets: string;
+  core: string;
 } {
   return {
     rendererDir: path.join(appRoot, 'dist', 'renderer'),
     indexHtml: path.join(appRoot, 'dist', 'renderer', 'index.html'),
     preload: path.join(appRoot, 'dist', 'preload', 'preload.cjs'),
     assets: path.join(appRoot, 'assets'),
+    core: path.join(appRoot, 'dist', 'main', 'shell', 'core', 'core-process.js'),
   };
 }
 
@@ -91,6 +91,11 @@ export async function start(deps: TrayAppDeps): Promise<TrayApp | null> {
   let loaded;
   try {
     args = parseShellArgs(userArgs(deps.argv, deps.defaultApp));
+    if (args.quit) {
+      // `--quit` with no tray app running: nothing to quit, nothing to start.
+      app.exit(0);
+      return null;
+    }
     loaded = await loadShellConfig(args.config, deps, logger);
   } catch (error) {
     const what =
@@ -104,21 +109,33 @@ export async function start(deps: TrayAppDeps): Promise<TrayApp | null> {
   );
 
   const paths = appPaths(deps.appRoot);
-  let agent: Agent;
+  const core = new CoreSupervisor({
+    fork: (): CoreChild =>
+      utilityProcess.fork(paths.core, [], {
+        serviceName: 'Tapi Messenger core',
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    startMessage: (view) => ({
+      type: 'start',
+      config,
+      callLogDir: path.join(app.getPath('userData'), 'call-log'),
+      rendererDir: paths.rendererDir,
+      core: view,
+    }),
+    logger,
+  });
+  let ready;
   try {
-    const history = await CallHistory.open({
-      folder: path.join(app.getPath('userData'), 'call-log'),
-      logger,
-    });
-    agent = await Agent.start({ config, logger, callStore: history });
+    ready = await core.start();
   } catch (error) {
     return fail('cannot start', error, EXIT_START);
   }
-  const hub = new DashboardHub(agent, logger);
-  const server = await startServer(agent, hub, config.dashboard, paths.rendererDir, logger);
-  const dashboardUrl = pathToFileURL(paths.indexHtml).href;
-  const stopIpc = registerDashboardIpc(hub, dashboardUrl, logger);
+  logger.info(`browsers connect to ${ready.endpoint}`);
+  if (ready.dashboardUrl) logger.info(`dashboard also served on ${ready.dashboardUrl}`);
 
+  const bridge = new CoreBridge(core);
+  const dashboardUrl = pathToFileURL(paths.indexHtml).href;
+  const stopIpc = registerDashboardIpc(bridge, dashboardUrl, logger);
   let quitting = false;
   const window = createDashboardWindow({
     preload: paths.preload,
@@ -132,26 +149,51 @@ export async function start(deps: TrayAppDeps): Promise<TrayApp | null> {
   }
   const tray = new AgentTray(paths.assets, {
     openDashboard: () => showWindow(window),
-    restartLink: () => agent.restartLink(),
+    restartLink: () =>
+      void bridge
+        .restartLink()
+        .catch((error: unknown) => logger.warn(`Restart link: ${(error as Error).message}`)),
     loginStart: () => login.state(),
     setStartAtLogin: (enabled) => login.set(enabled),
     openLogFolder: () => void shell.openPath(path.dirname(logFile())),
     quit: () => app.quit(),
   });
+  const icon = (file: string): string => path.join(paths.assets, file);
   const alerts = new LinkAlerts(config.tapi.reconnectMs);
-  const showState = (): void =>
-    tray.show({ link: agent.link.state(), sessions: agent.router.sessions().length });
-  showState();
-  const stopTray = hub.subscribe(showState);
-  const stopAlerts = agent.link.on('state', (link) => {
-    const alert = alerts.next(link);
-    if (alert) notify(alert, path.join(paths.assets, TRAY_ICON_FOR[alert.kind]));
+  const status = new TrayStatusTracker();
+  const stopTray = bridge.onEvents((events) => {
+    const shown = status.apply(events);
+    if (!shown) return;
+    tray.show(shown);
+    // While the core restarts, its own notification says so; the link's would repeat it.
+    const alert = status.coreUp ? alerts.next(shown.link) : null;
+    if (alert) {
+      notify(
+        { ...alert, urgent: alert.kind === 'down' },
+        icon(alert.kind === 'down' ? 'tray-down.png' : 'tray-connected.png'),
+      );
+    }
   });
+  core.on('lost', ({ code, restartInMs, restarts }) =>
+    notify(
+      {
+        title: 'Tapi Messenger restarted its agent core',
+        body:
+          `The core stopped unexpectedly (exit code ${code}; restart ${restarts}, ` +
+          `in ${(restartInMs / 1000).toFixed(1)} s). Open APEX pages must be reloaded to ` +
+          'get screen-pops again; the log has the cause.',
+        urgent: true,
+      },
+      icon('tray-down.png'),
+    ),
+  );
+  core.on('ready', () => logger.info(`the agent core is back (restart ${core.restarts})`));
   if (!args.hidden) window.once('ready-to-show', () => showWindow(window));
 
   app.on('second-instance', (_event, argv) => {
+    if (argv.includes(QUIT_ARG)) app.quit();
     // A login entry starting the app again (`--hidden`) must not pop the window up.
-    if (!argv.includes('--hidden')) showWindow(window);
+    else if (!argv.includes(HIDDEN_ARG)) showWindow(window);
   });
   // The agent lives in the tray: closing the last window does not quit.
   app.on('window-all-closed', () => undefined);
@@ -161,13 +203,10 @@ export async function start(deps: TrayAppDeps): Promise<TrayApp | null> {
     if (stopping) return;
     event.preventDefault();
     stopping = (async () => {
-      stopAlerts();
       stopTray();
       stopIpc();
       tray.destroy();
-      await server?.close();
-      hub.close();
-      await agent.stop();
+      await core.stop();
     })();
     stopping
       .catch((error: unknown) => logger.error(`shutdown: ${(error as Error).message}`))
@@ -176,26 +215,9 @@ export async function start(deps: TrayAppDeps): Promise<TrayApp | null> {
 
   return {
     window,
-    endpoint: agent.endpoint,
+    endpoint: ready.endpoint,
     dashboardUrl,
-    dashboardSubscribers: () => hub.subscriberCount,
+    core,
+    dashboardSubscribers: () => bridge.subscriptionCount,
   };
-}
-
-/** The dashboard port (health, metrics, the page in a browser); the tray app runs without it. */
-async function startServer(
-  agent: Agent,
-  hub: DashboardHub,
-  config: Agent['config']['dashboard'],
-  rendererDir: string,
-  logger: Logger,
-): Promise<DashboardServer | null> {
-  try {
-    const server = await DashboardServer.start({ agent, hub, config, logger, rendererDir });
-    logger.info(`dashboard also served on ${server.url}`);
-    return server;
-  } catch (error) {
-    logger.warn((error as Error).message);
-    return null;
-  }
 }

@@ -2,6 +2,7 @@ import type {
   BridgeEvent,
   CallView,
   ClusterView,
+  CoreView,
   DirectoryView,
   LinkView,
   PhoneView,
@@ -25,6 +26,8 @@ export interface DashboardState {
   bridgeConnected: boolean;
   /** Null when the agent is not in a cluster. */
   cluster: ClusterView | null;
+  /** The tray app's restarts of the agent core; null headless. */
+  core: CoreView | null;
 }
 
 const ALL: readonly Slice[] = [
@@ -65,6 +68,7 @@ export class DashboardStore {
           calls: snapshot.calls.slice(0, MAX_CALLS),
           bridgeConnected: this.#state?.bridgeConnected ?? true,
           cluster: snapshot.cluster ?? null,
+          core: snapshot.core ?? null,
         };
         newCalls.length = 0;
         for (const slice of ALL) changed.add(slice);

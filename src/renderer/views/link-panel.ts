@@ -93,9 +93,14 @@ export class LinkPanel {
     ].filter((p) => p !== null);
     setText(this.#error, problems.join(' · '));
     this.#error.hidden = problems.length === 0;
+    const { core } = state;
+    const restarts =
+      core === null
+        ? ''
+        : ` · core restarts ${count(core.restarts)}${core.lastExit ? ` (last: ${core.lastExit})` : ''}`;
     setText(
       this.#endpoint,
-      `Browsers connect to ${state.endpoint} · agent up ${duration(now - state.startedAt)}`,
+      `Browsers connect to ${state.endpoint} · agent up ${duration(now - state.startedAt)}${restarts}`,
     );
   }
 

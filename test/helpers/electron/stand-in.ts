@@ -580,12 +580,17 @@ export class StandInUtilityProcess extends EventEmitter implements UtilityProces
 
   constructor(modulePath: string, args: string[] = [], options: Electron.ForkOptions = {}) {
     super();
-    const stdio = options.stdio === 'pipe' ? 'pipe' : 'inherit';
+    // Electron's form: a string for stdout and stderr, or [stdin (ignore), stdout, stderr].
+    type Stdio = 'pipe' | 'ignore' | 'inherit';
+    const given = options.stdio ?? [];
+    const [, stdout = 'inherit', stderr = 'inherit'] = (
+      typeof given === 'string' ? ['ignore', given, given] : given
+    ) as Stdio[];
     this.child = fork(modulePath, args, {
       cwd: options.cwd,
       env: options.env ? ({ ...options.env } as NodeJS.ProcessEnv) : undefined,
       execArgv: ['--import', 'tsx', '--import', PARENT_PORT_SHIM, ...(options.execArgv ?? [])],
-      stdio: ['ignore', stdio, stdio, 'ipc'],
+      stdio: ['ignore', stdout, stderr, 'ipc'],
       serialization: 'advanced',
     });
     this.child.on('spawn', () => this.emit('spawn'));
