@@ -136,7 +136,8 @@ test('a core that cannot start is not restarted; start() says why', async () => 
       type: 'failed',
       message: 'cannot listen on 127.0.0.1:8081: port 8081 is in use',
     });
-    cores[0]?.emit('exit', 1);
+    assert.deepEqual(cores[0]?.received.at(-1), { type: 'stop' }, 'ended once it said why');
+    cores[0]?.emit('exit', 0);
     await assert.rejects(started, /port 8081 is in use/);
     mock.timers.tick(120_000);
     assert.equal(cores.length, 1);

@@ -50,8 +50,9 @@ async function start(message: Extract<ToCore, { type: 'start' }>): Promise<void>
     const history = await CallHistory.open({ folder: message.callLogDir, logger });
     agent = await Agent.start({ config, logger, callStore: history });
   } catch (error) {
+    // The supervisor ends this process once it has read why (exiting here could lose it).
     post({ type: 'failed', message: (error as Error).message });
-    process.exit(1);
+    return;
   }
   const source: DashboardSource = {
     snapshot: () => ({ ...agent.snapshot(), core: message.core }),

@@ -152,6 +152,7 @@ export class CoreSupervisor extends TypedEmitter<SupervisorEvents> {
       case 'failed':
         if (this.#first) this.#first.failure = message.message;
         else this.#options.logger.error(`the agent core could not start: ${message.message}`);
+        child.postMessage({ type: 'stop' });
         return;
       default:
         this.emit('message', message);
