@@ -210,7 +210,7 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
     }
   });
 
-  test('IPC: subscriptions go with the page', async () => {
+  test('IPC: subscriptions go with the page (closed or navigated)', async () => {
     const subscribers = tray.dashboardSubscribers();
     const page = new StandInBrowserWindow({ show: false });
     await page.loadFile(fileURLToPath(tray.dashboardUrl));
@@ -218,6 +218,13 @@ describe('booted with --config "<path with spaces>" --hidden', () => {
     bridge.onEvents(() => undefined);
     bridge.onEvents(() => undefined);
     assert.equal(tray.dashboardSubscribers(), subscribers + 2);
+    // A reload or a navigation inside the page ends them as well; an in-page one does not.
+    page.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    assert.equal(tray.dashboardSubscribers(), subscribers + 2);
+    page.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    assert.equal(tray.dashboardSubscribers(), subscribers);
+    openPage(page.webContents, tray.dashboardUrl, PRELOAD).onEvents(() => undefined);
+    assert.equal(tray.dashboardSubscribers(), subscribers + 1);
     page.destroy();
     assert.equal(tray.dashboardSubscribers(), subscribers);
   });
