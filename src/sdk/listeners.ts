@@ -15,10 +15,6 @@ export class Listeners<Events extends object> {
     this.#byEvent.get(event)?.delete(listener);
   }
 
-  count(event: keyof Events): number {
-    return this.#byEvent.get(event)?.size ?? 0;
-  }
-
   emit<K extends keyof Events>(event: K, value: Events[K]): void {
     for (const listener of [...(this.#byEvent.get(event) ?? [])]) {
       try {
@@ -29,9 +25,5 @@ export class Listeners<Events extends object> {
         });
       }
     }
-  }
-
-  clear(): void {
-    this.#byEvent.clear();
   }
 }

@@ -5,7 +5,7 @@ import { Agent } from '../../src/main/agent.js';
 import { silentLogger } from '../../src/main/core/log.js';
 import type { Asset } from '../../src/main/stomp/client-assets.js';
 import type { CallEvent } from '../../src/sdk/api.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
 import { launchChromium } from '../helpers/launch-chromium.js';
 import { sdkTestAssets } from '../helpers/sdk-page.js';
 
@@ -83,6 +83,14 @@ test('one script tag: the SDK connects with the APEX session and a ring is a cal
   })`);
   assert.equal(state, '202');
   assert.deepEqual(await page.evaluate('log.errors'), []);
+
+  // An APEX session the directory does not know (expired): closed for good, no retrying.
+  const ended = await page.evaluate(`new Promise((resolve) => {
+    const expired = TapiMessenger.connect({ apexSession: 'apex-expired' });
+    expired.on('status', (s) => s.state === 'closed' && resolve(s.reason));
+  })`);
+  assert.equal(ended, 'SESSION_NOT_FOUND');
+  await waitUntil(() => h.agent.router.sessions().length === 1, 10_000, 'the client to hang up');
 });
 
 test('the agent restarts on the same port: reconnecting, listening again, the next ring arrives', async (t) => {
