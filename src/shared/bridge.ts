@@ -60,8 +60,8 @@ export interface DirectoryView {
 export interface ClusterAgentView {
   agentId: string;
   extensions: string[];
-  /** Its TapiServer link. */
-  link: 'connected' | 'down';
+  /** Its TapiServer link, or `gone`: it stopped or stopped announcing itself. */
+  link: 'connected' | 'down' | 'gone';
   lastHeartbeat: number;
 }
 

@@ -169,6 +169,11 @@ test('B stops: the page on A gets LINK_DOWN; B starts again: the next call reach
   const error = JSON.parse((await linkDown).body) as { code: string; message: string };
   assert.equal(error.code, 'LINK_DOWN');
   assert.match(error.message, /201.*site-b/);
+  assert.deepEqual(
+    clusterOf(a).agents.map((p) => [p.agentId, p.link]),
+    [['site-b', 'gone']],
+    'the dashboard shows B gone',
+  );
 
   page.client.publish({ destination: '/tapi/call', body: JSON.stringify({ toNumber: '600' }) });
   assert.equal(
@@ -179,6 +184,7 @@ test('B stops: the page on A gets LINK_DOWN; B starts again: the next call reach
 
   b = await startAgent('site-b', ['2*']);
   await heard(b, 'LISTEN 201'); // re-established: the page did nothing
+  await waitUntil(() => clusterOf(a).agents[0]?.link === 'connected', 5000, 'B back on A');
   b.sim.ring('201', '+48111222333', 'c3');
   const pop = JSON.parse((await page.next('/user/queue/incoming-call')).body) as { phone: string };
   assert.equal(pop.phone, '+48111222333');

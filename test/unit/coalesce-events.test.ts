@@ -142,3 +142,34 @@ test('property: coalescing twice changes nothing more, and never lengthens a bat
     }),
   );
 });
+
+test('cluster: only the last cluster event of a batch counts; the store shows it, or none without a cluster', () => {
+  const view = (broker: 'connected' | 'down') => ({
+    agentId: 'site-a',
+    url: 'amqp://tapi:***@mq:5672/telephony',
+    broker,
+    since: 1,
+    lastError: null,
+    extensions: ['1*'],
+    agents: [],
+    remoteListens: [],
+    served: [],
+  });
+  const events: BridgeEvent[] = [
+    { type: 'cluster', cluster: view('down') },
+    { type: 'call', call: call(1) },
+    { type: 'cluster', cluster: view('connected') },
+  ];
+  const out = coalesceEvents(events);
+  assert.deepEqual(
+    out.filter((e) => e.type === 'cluster'),
+    [events[2]],
+  );
+  const store = new DashboardStore();
+  store.apply([{ type: 'snapshot', snapshot: snapshot() }]);
+  const clusterOf = (): string => store.state?.cluster?.broker ?? 'none';
+  assert.equal(clusterOf(), 'none');
+  const changed = store.apply(out);
+  assert.ok(changed.has('cluster'));
+  assert.equal(clusterOf(), 'connected');
+});

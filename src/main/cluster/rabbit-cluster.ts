@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import { ExtensionPatterns } from '../core/extension-patterns.js';
 import type { CallEvent, ClusterInbox, ClusterPort, RemoteCommand } from '../core/cluster-port.js';
-import type { ClusterView } from '../../shared/bridge.js';
+import type { ClusterAgentView, ClusterView } from '../../shared/bridge.js';
 import {
   HEARTBEAT_KEY,
   agentKey,
@@ -31,6 +31,8 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
   readonly #peers: PeerTable;
   /** Remote extensions this agent's pages listen on. */
   readonly #wanted = new Set<string>();
+  /** Agents that left or went silent (until they return), for the panel. */
+  readonly #departed = new Map<string, ClusterAgentView>();
   #inbox: ClusterInbox | null = null;
   #connection: Connection | null = null;
   #consumer: Consumer | null = null;
@@ -154,12 +156,15 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
       since: this.#since,
       lastError: this.#lastError,
       extensions: [...extensions],
-      agents: this.#peers.list().map((peer) => ({
-        agentId: peer.agentId,
-        extensions: [...peer.extensions],
-        link: peer.link,
-        lastHeartbeat: peer.lastHeartbeat,
-      })),
+      agents: [
+        ...this.#peers.list().map((peer) => ({
+          agentId: peer.agentId,
+          extensions: [...peer.extensions],
+          link: peer.link,
+          lastHeartbeat: peer.lastHeartbeat,
+        })),
+        ...this.#departed.values(),
+      ].sort((a, b) => a.agentId.localeCompare(b.agentId)),
       remoteListens: [...this.#wanted].sort(),
     };
   }
@@ -289,6 +294,7 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
       return;
     }
     const seen = this.#peers.heard(heartbeat, Date.now());
+    this.#departed.delete(heartbeat.from);
     this.#inbox?.listens(heartbeat.from, heartbeat.listens);
     if (seen === 'new') {
       this.logger.info(
@@ -301,6 +307,13 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
 
   #gone(peer: Peer, why: string): void {
     this.logger.warn(`cluster: agent ${peer.agentId} ${why}`);
+    this.#departed.set(peer.agentId, {
+      agentId: peer.agentId,
+      extensions: [...peer.extensions],
+      link: 'gone',
+      lastHeartbeat: peer.lastHeartbeat,
+    });
+    if (this.#departed.size > 50) this.#departed.delete(this.#departed.keys().next().value ?? '');
     this.#inbox?.agentGone(peer.agentId);
     const orphans = [...this.#wanted].filter(
       (ext) => peer.patterns.matches(ext) && this.#peers.servingAgent(ext) === undefined,

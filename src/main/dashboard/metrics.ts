@@ -137,12 +137,12 @@ function addClusterGauges(registry: Registry, view: () => ClusterView | null): v
   });
   new Gauge({
     name: `${PREFIX}cluster_agents`,
-    help: 'Other agents of the cluster heard from, by the state of their TapiServer link.',
+    help: 'Other agents of the cluster by the state of their TapiServer link, or gone.',
     labelNames: ['link'],
     registers: [registry],
     collect() {
       const agents = view()?.agents ?? [];
-      for (const link of ['connected', 'down'] as const) {
+      for (const link of ['connected', 'down', 'gone'] as const) {
         this.labels(link).set(agents.filter((a) => a.link === link).length);
       }
     },

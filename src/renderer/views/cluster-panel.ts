@@ -38,7 +38,9 @@ export class ClusterPanel {
           {},
           cell(agent.agentId, 'mono'),
           cell(agent.extensions.join(' '), 'mono'),
-          agent.link === 'connected' ? cell('connected', 'ok') : cell('down', 'bad'),
+          agent.link === 'connected'
+            ? cell('connected', 'ok')
+            : cell(agent.link === 'gone' ? 'agent gone' : 'down', 'bad'),
           cell(clock(agent.lastHeartbeat), 'wide'),
         ),
     );
@@ -68,7 +70,7 @@ export class ClusterPanel {
       this.#listens,
       `Pages here listen on remote ${remote} · others listen here on ${served}`,
     );
-    this.panel.setCount(count(cluster.agents.length));
+    this.panel.setCount(count(cluster.agents.filter((a) => a.link !== 'gone').length));
     this.#table.show(cluster.agents, cluster.agents.length, 'No other agent heard from.');
   }
 }
