@@ -15,6 +15,9 @@ import {
 } from './cluster-messages.js';
 import { PeerTable, type Peer } from './peer-table.js';
 
+/** How long `stop()` waits for the broker to acknowledge closing. */
+const STOP_TIMEOUT_MS = 3000;
+
 export interface RabbitClusterEvents {
   /** Anything the dashboard's cluster panel shows changed. */
   state: [Omit<ClusterView, 'served'>];
@@ -141,9 +144,19 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
         )
         .catch(() => undefined);
     }
-    await this.#consumer?.close().catch(() => undefined);
-    await this.#publisher?.close().catch(() => undefined);
-    await this.#connection?.close().catch(() => undefined);
+    const connection = this.#connection;
+    const closed = (async () => {
+      await this.#consumer?.close().catch(() => undefined);
+      await this.#publisher?.close().catch(() => undefined);
+      await connection?.close().catch(() => undefined);
+    })();
+    // A broker that stopped answering must not hold up the agent's shutdown.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
+    });
+    if ((await Promise.race([closed, late])) === 'late') connection?.unsafeDestroy();
+    clearTimeout(timer);
   }
 
   /** The panel's view; `served` is filled in by whoever counts listens (the core's ClusterLink). */
@@ -254,6 +267,15 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
   // ---- arrivals ----
 
   #received(amqp: AsyncMessage): void {
+    try {
+      this.#handle(amqp);
+    } catch (error) {
+      // One bad message is dropped; the queue, the other agents and the pages are unaffected.
+      this.logger.error(`cluster: a message on ${amqp.routingKey} failed: ${String(error)}`);
+    }
+  }
+
+  #handle(amqp: AsyncMessage): void {
     const decoded = decodeClusterMessage(amqp.body);
     if (!decoded.ok) {
       this.logger.warn(`cluster: dropped a message on ${amqp.routingKey}: ${decoded.problem}`);
