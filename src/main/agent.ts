@@ -11,6 +11,7 @@ import type { ClusterView, DashboardEvent, Snapshot } from '../shared/bridge.js'
 import type { CallStore } from './core/call-log.js';
 import { ClusterLink } from './core/cluster-link.js';
 import { RabbitCluster } from './cluster/rabbit-cluster.js';
+import { Containment } from './core/containment.js';
 
 export interface AgentOptions {
   config: Config;
@@ -52,6 +53,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
     /** Where browsers connect, e.g. `http://0.0.0.0:8081/tapi-messenger`. */
     readonly endpoint: string,
     readonly address: AddressInfo,
+    /** Where unexpected exceptions from outside input are caught and counted. */
+    readonly containment: Containment,
   ) {
     super();
   }
@@ -59,15 +62,20 @@ export class Agent extends TypedEmitter<AgentEvents> {
   static async start(options: AgentOptions): Promise<Agent> {
     const { config, logger } = options;
     const directory = options.directory ?? (await createDirectory(config.directory, logger));
-    const link = new TapiLink(config.tapi, logger);
+    const containment = new Containment(logger);
+    const link = new TapiLink(config.tapi, logger, containment);
     const adapter = config.cluster ? new RabbitCluster(config.cluster, logger) : null;
     const clusterLink = adapter ? new ClusterLink(link, adapter) : null;
-    const router = new CallRouter(directory, clusterLink ?? link, logger);
+    const router = new CallRouter(directory, clusterLink ?? link, logger, {
+      dialLimit: { calls: config.server.maxDialsPerPhone, perMs: config.server.dialWindowMs },
+      listensPerMinute: config.server.maxListensPerMinute,
+      containment,
+    });
     clusterLink?.deliverTo(router);
     const store = options.callStore;
     for (const call of [...(store?.recent() ?? [])].reverse()) router.calls.record(call);
     const gateway = new StompGateway(
-      { server: config.server, extraAssets: options.extraAssets },
+      { server: config.server, extraAssets: options.extraAssets, containment },
       router,
       logger,
     );
@@ -87,7 +95,17 @@ export class Agent extends TypedEmitter<AgentEvents> {
       );
     }
     const endpoint = `${gateway.scheme}://${config.server.host}:${address.port}${config.server.path}`;
-    const agent = new Agent(config, logger, directory, link, router, gateway, endpoint, address);
+    const agent = new Agent(
+      config,
+      logger,
+      directory,
+      link,
+      router,
+      gateway,
+      endpoint,
+      address,
+      containment,
+    );
     agent.#callStore = store ?? null;
     if (adapter && clusterLink) agent.#cluster = { adapter, link: clusterLink };
     agent.#wire();

@@ -23,7 +23,22 @@ test('an empty config gives the defaults of docs/protocol.md §4', () => {
     ],
     ['0.0.0.0', 8081, '/tapi-messenger', ['*'], 65536, null],
   );
-  assert.deepEqual(c.tapi, { host: '127.0.0.1', port: 44444, reconnectMs: 3000, keepaliveMs: 0 });
+  assert.deepEqual(c.tapi, {
+    host: '127.0.0.1',
+    port: 44444,
+    reconnectMs: 3000,
+    keepaliveMs: 0,
+    maxPendingBytes: 1024 * 1024,
+  });
+  assert.deepEqual(
+    [
+      c.server.maxSessionsPerAddress,
+      c.server.maxDialsPerPhone,
+      c.server.dialWindowMs,
+      c.server.maxListensPerMinute,
+    ],
+    [1000, 3, 10000, 20],
+  );
   assert.deepEqual(c.directory, { type: 'file', file: 'directory.json' });
   assert.deepEqual(c.dashboard, { host: '127.0.0.1', port: 8082 });
   assert.equal(c.log.level, 'info');

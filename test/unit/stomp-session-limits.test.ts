@@ -28,6 +28,7 @@ function session(limits: {
     refuseSend: () => null,
     protocolError: (_s, code) => void events.push(`error ${code}`),
     closed: (_s, reason) => void events.push(`closed ${reason.split(':')[0] ?? ''}`),
+    unexpected: () => void events.push('unexpected'),
   };
   const stomp = new StompSession(
     's1',

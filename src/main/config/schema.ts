@@ -51,6 +51,13 @@ export const serverSchema = z.strictObject({
   maxSubscriptions: z.number().int().min(1).default(100),
   /** Open connections (SockJS and raw WebSocket together) the agent accepts. */
   maxSessions: z.number().int().min(1).default(10000),
+  /** Open connections from one client address (a terminal server carries many users). */
+  maxSessionsPerAddress: z.number().int().min(1).default(1000),
+  /** CALLs one phone may place within `dialWindowMs`; more get `RATE_LIMITED`. */
+  maxDialsPerPhone: z.number().int().min(1).default(3),
+  dialWindowMs: z.number().int().min(100).default(10000),
+  /** `/tapi/listen` requests one connection may make per minute; more get `RATE_LIMITED`. */
+  maxListensPerMinute: z.number().int().min(1).default(20),
 });
 
 export const tapiSchema = z.strictObject({
@@ -58,6 +65,15 @@ export const tapiSchema = z.strictObject({
   port: port.default(44444),
   reconnectMs: z.number().int().min(50).default(3000),
   keepaliveMs: z.number().int().min(0).default(0),
+  /**
+   * Commands written but not yet taken by TapiServer's socket; past this the peer is taken
+   * for half-open (it stopped reading) and the link is dropped and reconnected.
+   */
+  maxPendingBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
 });
 
 export const fileDirectorySchema = z.strictObject({

@@ -22,6 +22,21 @@ import {
   incomingCallDestinations,
 } from './destinations.js';
 import type { CallView, PhoneView, SessionView } from '../../shared/bridge.js';
+import { WindowLimiter } from './window-limiter.js';
+import { TokenBucket } from '../stomp/rate-limiter.js';
+import { Containment } from './containment.js';
+import { quote } from './client-text.js';
+
+export interface RouterOptions {
+  callLogSize?: number;
+  /** CALLs per phone per window (default 3 per 10 s); more are answered `RATE_LIMITED`. */
+  dialLimit?: { calls: number; perMs: number };
+  /** `/tapi/listen` requests per connection per minute (default 20). */
+  listensPerMinute?: number;
+  containment?: Containment;
+  /** The clock of the rate limits (tests inject one). */
+  now?: () => number;
+}
 
 /** What the router needs of the TapiServer link. */
 export interface LinkPort {
@@ -46,6 +61,8 @@ interface OpenSession {
   session: ClientSession;
   /** Incremented by every listen: a slower, older answer must not overwrite a newer one. */
   listenSeq: number;
+  /** `listensPerMinute` of this connection. */
+  listens: TokenBucket;
 }
 
 const REFUSAL: Record<Exclude<Resolution['kind'], 'found'>, ListenRefusal> = {
@@ -68,21 +85,32 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
    * hash strings whose hash is already cached. A re-bind is a new Binding, so nothing goes stale.
    */
   readonly #popDestinations = new WeakMap<Binding, readonly string[]>();
+  readonly #dials: WindowLimiter;
+  readonly #listensPerMinute: number;
+  readonly #guard: Containment;
+  readonly #now: () => number;
 
   constructor(
     private readonly directory: Directory,
     private readonly link: LinkPort,
     private readonly logger: Logger,
-    options: { callLogSize?: number } = {},
+    options: RouterOptions = {},
   ) {
     super();
     this.calls = new CallLog(options.callLogSize ?? 500);
+    const dialLimit = options.dialLimit ?? { calls: 3, perMs: 10_000 };
+    this.#dials = new WindowLimiter(dialLimit.calls, dialLimit.perMs);
+    this.#listensPerMinute = options.listensPerMinute ?? 20;
+    this.#guard = options.containment ?? new Containment(logger);
+    this.#now = options.now ?? Date.now;
   }
 
   // ---- pages ----
 
   opened(session: ClientSession): void {
-    this.#open.set(session.id, { session, listenSeq: 0 });
+    const perMinute = this.#listensPerMinute;
+    const listens = new TokenBucket(perMinute / 60, perMinute, this.#now());
+    this.#open.set(session.id, { session, listenSeq: 0, listens });
     this.emit('session-opened', this.#view(session));
   }
 
@@ -104,7 +132,9 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   ): void {
     switch (destination) {
       case LISTEN_DESTINATION:
-        void this.#listen(session, headers.get('apex_session'));
+        this.#listen(session, headers.get('apex_session')).catch((error: unknown) =>
+          this.#guard.report('router', error),
+        );
         return;
       case CALL_DESTINATION:
         this.#dial(session, body);
@@ -113,7 +143,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
         this.#error(
           session,
           'BAD_REQUEST',
-          `there is no destination ${destination}; use ${LISTEN_DESTINATION} or ${CALL_DESTINATION}`,
+          `there is no destination ${quote(destination)}; use ${LISTEN_DESTINATION} or ${CALL_DESTINATION}`,
         );
     }
   }
@@ -121,6 +151,14 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   async #listen(session: ClientSession, header: string | undefined): Promise<void> {
     const entry = this.#open.get(session.id);
     if (!entry) return;
+    if (!entry.listens.take(this.#now())) {
+      this.#error(
+        session,
+        'RATE_LIMITED',
+        `at most ${this.#listensPerMinute} listen requests per connection per minute; try again later`,
+      );
+      return;
+    }
     const seq = ++entry.listenSeq;
     const apex = apexSessionSchema.safeParse(header);
     if (!apex.success) {
@@ -173,6 +211,15 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
         session,
         'NOT_LISTENING',
         `send ${LISTEN_DESTINATION} with your apex_session before dialling`,
+      );
+    }
+    const now = this.#now();
+    if (!this.#dials.take(binding.phone, now)) {
+      const seconds = Math.ceil(this.#dials.retryInMs(binding.phone, now) / 1000);
+      return this.#dialError(
+        session,
+        'RATE_LIMITED',
+        `phone ${binding.phone} may dial at most ${this.#dials.limit} times per ${this.#dials.windowMs / 1000} s; nothing was dialled, try again in ${seconds} s`,
       );
     }
     if (!this.link.send({ verb: 'CALL', ext: binding.phone, number: number.number })) {
@@ -244,7 +291,9 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       this.#popUp(message, message.name ?? 'UNKNOWN', receivedAt);
       return;
     }
-    void lookup.then((name) => this.#popUp(message, name ?? 'UNKNOWN', receivedAt));
+    lookup
+      .then((name) => this.#popUp(message, name ?? 'UNKNOWN', receivedAt))
+      .catch((error: unknown) => this.#guard.report('router', error));
   }
 
   #popUp(

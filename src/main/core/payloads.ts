@@ -27,7 +27,8 @@ export type ListenRefusal =
   'SESSION_NOT_FOUND' | 'NO_PHONE' | 'DIRECTORY_UNAVAILABLE' | 'BAD_REQUEST';
 
 /** Codes on `/user/queue/errors`: a documented, stable list. */
-export type ErrorCode = 'NOT_LISTENING' | 'BAD_NUMBER' | 'LINK_DOWN' | 'BAD_REQUEST';
+export type ErrorCode =
+  'NOT_LISTENING' | 'BAD_NUMBER' | 'LINK_DOWN' | 'BAD_REQUEST' | 'RATE_LIMITED';
 
 export interface ErrorReply {
   code: ErrorCode;

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CallView } from '../../shared/bridge.js';
@@ -34,6 +34,9 @@ const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
  * call, appended in order; when the file would pass `maxBytes` it becomes `calls.1.jsonl`
  * (replacing the one before) and a new file starts. At most twice `maxBytes` on disk.
  * Writes are queued and never block the caller; a failing disk is logged, not thrown.
+ * A record is whole or absent: a write that fails part-way is cut off the file again, and
+ * when that is not possible either (or the file ended mid-line at start, after a crash or a
+ * full disk) the next write starts on a fresh line, so the torn piece can never swallow it.
  */
 export class CallHistory implements CallStore {
   readonly #queue: string[] = [];
@@ -42,6 +45,8 @@ export class CallHistory implements CallStore {
   #recent: CallView[];
   #failing = false;
   #folderMade = false;
+  /** The file may end mid-line: the next write begins with a line break. */
+  #torn: boolean;
 
   private constructor(
     readonly folder: string,
@@ -49,9 +54,11 @@ export class CallHistory implements CallStore {
     private readonly maxBytes: number,
     size: number,
     recent: CallView[],
+    torn: boolean,
   ) {
     this.#size = size;
     this.#recent = recent;
+    this.#torn = torn;
   }
 
   /** Reads the newest calls of both files (the folder is made on the first write). */
@@ -65,7 +72,12 @@ export class CallHistory implements CallStore {
       const previous = await readLines(path.join(folder, PREVIOUS_FILE), logger);
       recent.push(...newestCalls(previous.lines, keep - recent.length));
     }
-    return new CallHistory(folder, logger, maxBytes, current.bytes, recent);
+    if (current.torn) {
+      logger.warn(
+        `call log: ${path.join(folder, CURRENT_FILE)} ends in the middle of a record (a crash or a full disk while writing); that piece is ignored and new calls start on a fresh line`,
+      );
+    }
+    return new CallHistory(folder, logger, maxBytes, current.bytes, recent, current.torn);
   }
 
   get file(): string {
@@ -112,15 +124,18 @@ export class CallHistory implements CallStore {
 
   async #write(chunk: string, bytes: number): Promise<void> {
     if (bytes === 0) return;
+    const text = this.#torn ? `\n${chunk}` : chunk;
     try {
       if (!this.#folderMade) {
         await mkdir(this.folder, { recursive: true });
         this.#folderMade = true;
       }
-      await appendFile(this.file, chunk);
-      this.#size += bytes;
+      await appendFile(this.file, text);
+      this.#size += this.#torn ? bytes + 1 : bytes;
+      this.#torn = false;
       this.#failing = false;
     } catch (error) {
+      await this.#undoPartialWrite();
       this.#report(
         `cannot write ${this.file}: ${(error as Error).message} ` +
           '(set TAPI_MESSENGER_DATA_DIR to a writable folder)',
@@ -128,9 +143,21 @@ export class CallHistory implements CallStore {
     }
   }
 
+  /** After a failed append: cut what part of it reached the file, or else mark the file torn. */
+  async #undoPartialWrite(): Promise<void> {
+    try {
+      // Only ever shorter: a file that is not what this process thinks is left alone.
+      if ((await stat(this.file)).size > this.#size) await truncate(this.file, this.#size);
+      else this.#torn = true;
+    } catch {
+      this.#torn = true;
+    }
+  }
+
   async #rotate(): Promise<void> {
     try {
       await rename(this.file, path.join(this.folder, PREVIOUS_FILE));
+      this.#torn = false;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
         this.#report(`cannot rotate ${this.file}: ${(error as Error).message}`);
@@ -152,7 +179,7 @@ export class CallHistory implements CallStore {
 async function readLines(
   file: string,
   logger: Logger,
-): Promise<{ lines: string[]; bytes: number }> {
+): Promise<{ lines: string[]; bytes: number; torn: boolean }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -162,9 +189,13 @@ async function readLines(
         `call log: cannot read ${file}: ${(error as Error).message}; starting without it`,
       );
     }
-    return { lines: [], bytes: 0 };
+    return { lines: [], bytes: 0, torn: false };
   }
-  return { lines: text.split('\n'), bytes: Buffer.byteLength(text) };
+  return {
+    lines: text.split('\n'),
+    bytes: Buffer.byteLength(text),
+    torn: text.length > 0 && !text.endsWith('\n'),
+  };
 }
 
 /** The last `limit` valid calls of `lines` (oldest first in the file), newest first. */

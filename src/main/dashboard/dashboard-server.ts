@@ -11,6 +11,9 @@ import { DashboardHub } from './dashboard-hub.js';
 import { healthReport } from './health.js';
 import { createMetrics, type DashboardMetrics } from './metrics.js';
 import { hostAllowed, originAllowed } from './request-guard.js';
+import { parseRequestPath } from '../core/request-path.js';
+import { quote } from '../core/client-text.js';
+import { answerFailure, isWebSocketHandshake } from '../stomp/gateway.js';
 import { defaultRendererDir, loadStaticFiles, type StaticFile } from './static-files.js';
 
 export interface DashboardServerOptions {
@@ -51,10 +54,22 @@ export class DashboardServer {
       );
     }
     this.#socket = new BridgeSocket(hub, options.logger);
-    this.#server = http.createServer((req, res) => this.#onRequest(req, res));
-    this.#server.on('upgrade', (req, socket: Duplex, head: Buffer) =>
-      this.#onUpgrade(req, socket, head),
+    const guard = options.agent.containment;
+    this.#server = http.createServer((req, res) =>
+      guard.run(
+        'dashboard-http',
+        () => this.#onRequest(req, res),
+        () => answerFailure(res),
+      ),
     );
+    this.#server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined);
+      guard.run(
+        'dashboard-upgrade',
+        () => this.#onUpgrade(req, socket, head),
+        () => socket.destroy(),
+      );
+    });
     this.#server.on('clientError', (_error, socket) => socket.destroy());
   }
 
@@ -121,20 +136,25 @@ export class DashboardServer {
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    res.on('error', (error) => this.options.logger.debug(`dashboard response: ${error.message}`));
+    const target = parseRequestPath(req.url);
+    if (!target.ok) return this.#text(res, 404, `Nothing there: ${target.reason}.`);
+    const { pathname } = target;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return this.#text(res, 405, 'The dashboard port only answers GET.', { Allow: 'GET, HEAD' });
     }
-    if (pathname === DASHBOARD_PATHS.health) return this.#health(res);
-    if (pathname === DASHBOARD_PATHS.metrics) return void this.#metrics(res);
+    // Every answer of this port, /health and /metrics included, is for this machine only: a
+    // page on another site must not read it through a rebound DNS name.
     if (!hostAllowed(req, this.options.config.host)) {
       return this.#text(
         res,
         421,
-        `Host ${req.headers.host ?? '(none)'} is not this dashboard's address: open it by IP ` +
+        `Host ${quote(req.headers.host ?? '(none)')} is not this dashboard's address: open it by IP ` +
           `address, localhost or this machine's name (a guard against DNS rebinding).`,
       );
     }
+    if (pathname === DASHBOARD_PATHS.health) return this.#health(res);
+    if (pathname === DASHBOARD_PATHS.metrics) return void this.#metrics(res);
     if (pathname === DASHBOARD_PATHS.snapshot) return this.#json(res, 200, this.hub.snapshot());
     const file = this.#files.get(pathname);
     if (file) {
@@ -156,16 +176,17 @@ export class DashboardServer {
     this.#text(
       res,
       404,
-      `Nothing at ${pathname}. The dashboard is at /, health at /health, metrics at /metrics.`,
+      `Nothing at ${quote(pathname)}. The dashboard is at /, health at /health, metrics at /metrics.`,
     );
   }
 
   #onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const refuse = (status: string): void => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (pathname !== DASHBOARD_PATHS.bridge) return refuse('404 Not Found');
+    const target = parseRequestPath(req.url);
+    if (!target.ok || target.pathname !== DASHBOARD_PATHS.bridge) return refuse('404 Not Found');
+    if (!isWebSocketHandshake(req)) return refuse('400 Bad Request');
     if (!hostAllowed(req, this.options.config.host) || !originAllowed(req))
       return refuse('403 Forbidden');
     this.#socket.upgrade(req, socket, head);

@@ -3,7 +3,7 @@ import type { Agent } from '../agent.js';
 import type { ClusterView } from '../../shared/bridge.js';
 
 /** What the metrics read from the agent (`Agent` fits). */
-export type MetricsSource = Pick<Agent, 'router' | 'link' | 'gateway'> &
+export type MetricsSource = Pick<Agent, 'router' | 'link' | 'gateway' | 'containment'> &
   Partial<Pick<Agent, 'clusterView'>>;
 
 export interface DashboardMetrics {
@@ -20,7 +20,7 @@ const PREFIX = 'tapi_messenger_';
  * screen-pop latency histogram fed by the router's, link's and gateway's events.
  */
 export function createMetrics(source: MetricsSource): DashboardMetrics {
-  const { router, link, gateway } = source;
+  const { router, link, gateway, containment } = source;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
 
@@ -95,6 +95,12 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
     labelNames: ['code'],
     registers: [registry],
   });
+  const contained = new Counter({
+    name: `${PREFIX}contained_errors_total`,
+    help: 'Unexpected exceptions caught where outside input entered (the offender was cut off), by entry point.',
+    labelNames: ['where'],
+    registers: [registry],
+  });
   dials.labels('sent').inc(0);
   let connections = link.state().reconnects;
   listens.labels('listening').inc(0);
@@ -116,6 +122,7 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
       connections = state.reconnects;
     }),
     gateway.on('protocol-error', ({ code }) => protocolErrors.labels(code).inc()),
+    containment.on('contained', ({ where }) => contained.labels(where).inc()),
   ];
   return {
     registry,

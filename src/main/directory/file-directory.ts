@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -79,13 +79,27 @@ export class FileDirectory implements Directory {
 
   /** Reads the file again now. Exposed for tests and for `--check-directory`. */
   reload(): Promise<void> {
-    this.#loading = this.#loading.then(() => this.load());
+    this.#loading = this.#loading
+      .then(() => this.load())
+      .catch((error: unknown) => {
+        const message = `directory file ${this.file} could not be loaded: ${(error as Error).message}`;
+        this.logger.error(message);
+        this.#state.set('degraded', message);
+      });
     return this.#loading;
   }
 
   private async load(): Promise<void> {
     let text: string;
     try {
+      // Only a regular file: reading a FIFO or a device would wait for ever (and hold start-up).
+      const info = await stat(this.file);
+      if (!info.isFile()) {
+        const message = `directory file ${this.file} is not a regular file (a pipe, device or folder); every listen is answered SESSION_NOT_FOUND until it is`;
+        this.logger.error(message);
+        this.#state.set('degraded', message);
+        return;
+      }
       text = await readFile(this.file, 'utf8');
     } catch (error) {
       const message =

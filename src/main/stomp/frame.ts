@@ -34,7 +34,12 @@ export type StompErrorCode =
 
 /** Limits a client went over (flood control, slow consumers, capacity). */
 export type StompLimitCode =
-  'FLOOD' | 'TOO_MANY_SUBSCRIPTIONS' | 'TOO_MANY_SESSIONS' | 'SLOW_CONSUMER' | 'CONNECT_TIMEOUT';
+  | 'FLOOD'
+  | 'TOO_MANY_SUBSCRIPTIONS'
+  | 'TOO_MANY_SESSIONS'
+  | 'TOO_MANY_SESSIONS_FROM_ADDRESS'
+  | 'SLOW_CONSUMER'
+  | 'CONNECT_TIMEOUT';
 
 /** Why a session is closed with ERROR: the `code` of the gateway's 'protocol-error' event. */
 export type StompCloseCode =
@@ -42,7 +47,8 @@ export type StompCloseCode =
   | StompLimitCode
   | 'UNKNOWN_COMMAND'
   | 'PROTOCOL_VIOLATION'
-  | 'FORBIDDEN_DESTINATION';
+  | 'FORBIDDEN_DESTINATION'
+  | 'FIELD_TOO_LONG';
 
 /** A client sent bytes that are not STOMP. The connection is answered with ERROR and closed. */
 export class StompProtocolError extends Error {

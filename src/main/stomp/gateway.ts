@@ -16,6 +16,10 @@ import { checkOrigin } from './origin-policy.js';
 import { clientAssets, serveAsset, type Asset } from './client-assets.js';
 import { SessionTable, type GatewayEvents } from './session-table.js';
 import { abortSockjs, closeSockjs, sockjsPendingBytes } from './sockjs-internals.js';
+import { StompProtocolError } from './frame.js';
+import { Containment } from '../core/containment.js';
+import { closeReason, quote } from '../core/client-text.js';
+import { parseRequestPath } from '../core/request-path.js';
 
 export type { GatewayEvents } from './session-table.js';
 
@@ -23,6 +27,8 @@ export interface GatewayOptions {
   server: ServerConfig;
   /** Extra files served under `<path>-client/` (the demo page uses it). */
   extraAssets?: ReadonlyMap<string, Asset>;
+  /** Where unexpected exceptions are caught and counted (the agent shares one). */
+  containment?: Containment;
 }
 
 /** The STOMP subprotocols a raw WebSocket client may ask for, best first. */
@@ -50,6 +56,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   readonly #assets: Map<string, Asset>;
   readonly #prefix: string;
   readonly #sidPattern: RegExp;
+  readonly #guard: Containment;
   #closing = false;
 
   constructor(
@@ -59,17 +66,29 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   ) {
     super();
     const { server } = options;
-    this.#sessions = new SessionTable(server, app, logger);
+    this.#guard = options.containment ?? new Containment(logger);
+    this.#sessions = new SessionTable(server, app, logger, Date.now, this.#guard);
     this.#sessions.on('protocol-error', (event) => this.emit('protocol-error', event));
     this.#prefix = server.path;
     this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/[^/.]+/([^/.]+)/`);
     this.#assets = new Map([...clientAssets(), ...(options.extraAssets ?? [])]);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void =>
-      this.#onRequest(req, res);
+      this.#guard.run(
+        'stomp-http',
+        () => this.#onRequest(req, res),
+        () => answerFailure(res),
+      );
     this.#server = server.tls
       ? https.createServer(tlsOptions(server.tls), handler)
       : http.createServer(handler);
-    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined);
+      this.#guard.run(
+        'stomp-upgrade',
+        () => this.#onUpgrade(req, socket, head),
+        () => socket.destroy(),
+      );
+    });
     this.#server.on('clientError', (_error, socket) => socket.destroy());
 
     const sjs = sockjs.createServer({
@@ -83,7 +102,13 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       faye_server_options: { maxLength: server.maxFrameBytes * 4 },
     } as sockjs.ServerOptions);
     sjs.on('connection', (conn: sockjs.Connection | null) => {
-      if (conn) this.#onSockJsConnection(conn);
+      if (conn) {
+        this.#guard.run(
+          'sockjs',
+          () => this.#onSockJsConnection(conn),
+          () => closeSockjs(conn, 4500, 'internal error'),
+        );
+      }
     });
     sjs.installHandlers(this.#sockjsHooks as unknown as http.Server, {
       prefix: escapeRegExp(server.path),
@@ -153,13 +178,27 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   }
 
   #onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = req.url ?? '/';
-    const pathname = url.split('?')[0] ?? '/';
+    res.on('error', (error) => this.logger.debug(`response failed: ${error.message}`));
+    const target = parseRequestPath(req.url);
+    if (!target.ok) {
+      this.logger.warn(
+        `refused ${quote(req.method ?? '?', 16)} ${quote(req.url ?? '', 80)} from ${req.socket.remoteAddress ?? '?'}: ${target.reason}`,
+      );
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${target.reason}\n`);
+      return;
+    }
+    const { pathname } = target;
     const assetPrefix = `${this.#prefix}-client/`;
     if (pathname.startsWith(assetPrefix)) {
-      void serveAsset(this.#assets, pathname.slice(assetPrefix.length), req, res).then((served) => {
-        if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-      });
+      serveAsset(this.#assets, pathname.slice(assetPrefix.length), req, res).then(
+        (served) => {
+          if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+        },
+        (error: unknown) => {
+          this.#guard.report('stomp-http', error);
+          answerFailure(res);
+        },
+      );
       return;
     }
     if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`)) {
@@ -224,12 +263,17 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   }
 
   #onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const reject = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    const target = parseRequestPath(req.url);
+    if (!target.ok) return reject(404, 'Not Found');
+    const { pathname } = target;
     if (pathname !== this.#prefix && !pathname.startsWith(`${this.#prefix}/`))
       return reject(404, 'Not Found');
+    // Node hands over every request with an Upgrade header; only WebSocket handshakes are ours
+    // (SockJS would answer anything else into the raw socket as if it were a response).
+    if (!isWebSocketHandshake(req)) return reject(400, 'Bad Request');
     if (this.#closing) return reject(503, 'Service Unavailable');
     if (!this.#allowedOrigin(req, pathname)) return reject(403, 'Forbidden');
     if (pathname === `${this.#prefix}/websocket`) {
@@ -246,7 +290,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       send: (text) => {
         if (ws.readyState === ws.OPEN) ws.send(text);
       },
-      close: (code, reason) => ws.close(code, reason),
+      close: (code, reason) => ws.close(code, closeReason(reason)),
       abort: () => ws.terminate(),
       pendingBytes: () => ws.bufferedAmount,
     };
@@ -255,12 +299,26 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       ws.on('error', () => undefined);
       return;
     }
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      session.stomp.receive(
-        Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer),
-      );
-    });
-    ws.on('close', () => session.stomp.transportClosed());
+    const cutOff = (): void => {
+      ws.terminate();
+      session.stomp.transportClosed('internal error');
+    };
+    ws.on(
+      'message',
+      this.#guard.wrap(
+        'raw-websocket',
+        (data: Buffer | ArrayBuffer | Buffer[]) => {
+          session.stomp.receive(
+            Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer),
+          );
+        },
+        cutOff,
+      ),
+    );
+    ws.on(
+      'close',
+      this.#guard.wrap('raw-websocket', () => session.stomp.transportClosed()),
+    );
     ws.on('error', (error) => this.logger.debug(`raw websocket ${session.id}: ${error.message}`));
   }
 
@@ -284,13 +342,56 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
         conn.write(text);
       },
       close: (code, reason) =>
-        closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), reason),
+        closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
       abort: (reason) => abortSockjs(conn, 4008, reason),
       pendingBytes: () => sockjsPendingBytes(conn),
     };
     const session = this.#sessions.open(sid, transport);
     if (!session) return;
-    conn.on('data', (message: string) => session.stomp.receive(Buffer.from(message, 'utf8')));
-    conn.on('close', () => session.stomp.transportClosed());
+    const cutOff = (): void => {
+      abortSockjs(conn, 4500, 'internal error');
+      session.stomp.transportClosed('internal error');
+    };
+    conn.on(
+      'data',
+      this.#guard.wrap(
+        'sockjs',
+        (message: unknown) => {
+          // sockjs passes on whatever JSON the client framed: only strings are STOMP text.
+          if (typeof message === 'string') session.stomp.receive(Buffer.from(message, 'utf8'));
+          else session.stomp.reject(notText(message));
+        },
+        cutOff,
+      ),
+    );
+    conn.on(
+      'close',
+      this.#guard.wrap('sockjs', () => session.stomp.transportClosed()),
+    );
   }
+}
+
+/** Whether an upgrade request asks for a WebSocket (the only upgrade either port serves). */
+export function isWebSocketHandshake(req: http.IncomingMessage): boolean {
+  const upgrade = req.headers.upgrade;
+  return (
+    req.method === 'GET' && typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket'
+  );
+}
+
+/** After a contained failure: 500 if nothing was answered yet, else the connection is cut. */
+export function answerFailure(res: http.ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' }).end('internal error\n');
+}
+
+function notText(message: unknown): StompProtocolError {
+  const kind = message === null ? 'null' : Array.isArray(message) ? 'an array' : typeof message;
+  return new StompProtocolError(
+    'MALFORMED_FRAME',
+    `SockJS messages must be arrays of strings; this one held ${kind}`,
+  );
 }

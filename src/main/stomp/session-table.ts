@@ -9,6 +9,8 @@ import type { ServerConfig } from '../config/schema.js';
 import { StompSession, type StompSessionHandler } from './stomp-session.js';
 import { encodeFrame, prepareBody } from './frame-encoder.js';
 import type { Transport } from './transport.js';
+import { Containment } from '../core/containment.js';
+import { quote } from '../core/client-text.js';
 
 /** The limits a gateway applies to every connection (docs/protocol.md §4 `server` keys). */
 export type SessionLimits = Pick<
@@ -21,6 +23,7 @@ export type SessionLimits = Pick<
   | 'maxPendingBytes'
   | 'sendStallMs'
   | 'maxSessions'
+  | 'maxSessionsPerAddress'
 >;
 
 export interface GatewayEvents {
@@ -63,12 +66,15 @@ export class GatewaySession implements ClientSession {
 export class SessionTable extends TypedEmitter<GatewayEvents> {
   readonly #sessions = new Map<string, GatewaySession>();
   readonly #handler: StompSessionHandler;
+  /** Open sessions per client address (`maxSessionsPerAddress`). */
+  readonly #perAddress = new Map<string, number>();
 
   constructor(
     private readonly limits: SessionLimits,
     private readonly app: ClientApplication,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
+    private readonly containment: Containment = new Containment(logger),
   ) {
     super();
     this.#handler = {
@@ -79,7 +85,7 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
       refuseSend: (destination) =>
         destination.startsWith(APPLICATION_PREFIX)
           ? null
-          : `clients may only send to ${APPLICATION_PREFIX}…, not to ${destination}`,
+          : `clients may only send to ${APPLICATION_PREFIX}…, not to ${quote(destination)}`,
       send: (stomp, destination, frame) => {
         const current = this.#sessions.get(stomp.id);
         if (current?.stomp === stomp) {
@@ -93,7 +99,16 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
         const current = this.#sessions.get(stomp.id);
         if (current?.stomp !== stomp) return;
         this.#sessions.delete(stomp.id);
+        this.#countAddress(stomp.transport.remoteAddress, -1);
         if (stomp.isConnectedOnce) this.app.closed(current, reason);
+      },
+      unexpected: (stomp, error) => {
+        this.containment.report('stomp-session', error);
+        this.emit('protocol-error', {
+          sessionId: stomp.id,
+          code: 'INTERNAL_ERROR',
+          message: 'the agent failed on this request',
+        });
       },
     };
   }
@@ -120,10 +135,23 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
    */
   open(id: string, transport: Transport): GatewaySession | null {
     const { limits } = this;
-    if (this.#sessions.size >= limits.maxSessions) {
-      const message = `TOO_MANY_SESSIONS: the agent serves at most ${limits.maxSessions} connections; try again later`;
-      this.logger.warn(`refused connection ${id} from ${transport.remoteAddress}: ${message}`);
-      this.emit('protocol-error', { sessionId: id, code: 'TOO_MANY_SESSIONS', message });
+    const address = transport.remoteAddress;
+    const refusal =
+      this.#sessions.size >= limits.maxSessions
+        ? {
+            code: 'TOO_MANY_SESSIONS',
+            message: `TOO_MANY_SESSIONS: the agent serves at most ${limits.maxSessions} connections; try again later`,
+          }
+        : (this.#perAddress.get(address) ?? 0) >= limits.maxSessionsPerAddress
+          ? {
+              code: 'TOO_MANY_SESSIONS_FROM_ADDRESS',
+              message: `TOO_MANY_SESSIONS_FROM_ADDRESS: the agent serves at most ${limits.maxSessionsPerAddress} connections from one address; close some tabs or raise server.maxSessionsPerAddress`,
+            }
+          : null;
+    if (refusal !== null) {
+      const { code, message } = refusal;
+      this.logger.warn(`refused connection ${id} from ${address}: ${message}`);
+      this.emit('protocol-error', { sessionId: id, code, message });
       transport.send(
         encodeFrame(
           'ERROR',
@@ -138,6 +166,7 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
       transport.close(1013, 'too many sessions');
       return null;
     }
+    this.#countAddress(address, 1);
     const stomp = new StompSession(
       id,
       transport,
@@ -158,6 +187,12 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
     const session = new GatewaySession(stomp);
     this.#sessions.set(id, session);
     return session;
+  }
+
+  #countAddress(address: string, change: 1 | -1): void {
+    const count = (this.#perAddress.get(address) ?? 0) + change;
+    if (count > 0) this.#perAddress.set(address, count);
+    else this.#perAddress.delete(address);
   }
 
   /** Closes every session (the application hears each close). */

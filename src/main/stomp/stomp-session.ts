@@ -7,6 +7,10 @@ import { SubscriptionIndex } from './subscriptions.js';
 import { TokenBucket } from './rate-limiter.js';
 import { OutputBacklog } from './output-backlog.js';
 import type { Transport } from './transport.js';
+import { QUOTE_BYTES, cleanText, quote } from '../core/client-text.js';
+
+/** Longest subscription id or destination a client may subscribe with (UTF-8 bytes). */
+export const MAX_SUBSCRIPTION_FIELD_BYTES = 256;
 
 export interface StompSessionOptions {
   maxFrameBytes: number;
@@ -37,6 +41,8 @@ export interface StompSessionHandler {
   protocolError(session: StompSession, code: string, message: string): void;
   /** The session ended, for whatever reason. Called once. */
   closed(session: StompSession, reason: string): void;
+  /** An unexpected exception (a bug) was caught in this session; it is being closed. */
+  unexpected(session: StompSession, error: unknown): void;
 }
 
 type Phase = 'awaiting-connect' | 'connected' | 'closed';
@@ -84,16 +90,19 @@ export class StompSession {
       this.#now(),
     );
     this.#backlog = new OutputBacklog(options);
-    const connectTimer = setTimeout(() => {
-      if (this.#phase === 'awaiting-connect') {
-        this.#fail(
-          new StompProtocolError(
-            'CONNECT_TIMEOUT',
-            `no CONNECT frame within ${options.connectTimeoutMs} ms of opening the connection`,
-          ),
-        );
-      }
-    }, options.connectTimeoutMs);
+    const connectTimer = setTimeout(
+      this.#guarded(() => {
+        if (this.#phase === 'awaiting-connect') {
+          this.#fail(
+            new StompProtocolError(
+              'CONNECT_TIMEOUT',
+              `no CONNECT frame within ${options.connectTimeoutMs} ms of opening the connection`,
+            ),
+          );
+        }
+      }),
+      options.connectTimeoutMs,
+    );
     this.#timers.push(connectTimer);
   }
 
@@ -164,6 +173,22 @@ export class StompSession {
     return sent;
   }
 
+  /** Refuses what the transport received before it became bytes (e.g. a non-string SockJS message). */
+  reject(error: StompProtocolError): void {
+    this.#fail(error);
+  }
+
+  /** `work` for a timer: an exception in it closes this session instead of the process. */
+  #guarded(work: () => void): () => void {
+    return () => {
+      try {
+        work();
+      } catch (error) {
+        this.#fail(error);
+      }
+    };
+  }
+
   /** Ends the session from the server side (shutdown, duplicate id, eviction). */
   close(reason: string, error?: string): void {
     if (this.#phase === 'closed') return;
@@ -192,12 +217,15 @@ export class StompSession {
       // Not from inside the write: the caller may be iterating sessions (a screen-pop fan-out).
       this.#closing = true;
       this.#condemned = true;
-      queueMicrotask(() => this.#cutOff(problem));
+      queueMicrotask(this.#guarded(() => this.#cutOff(problem)));
       return;
     }
     if (this.#backlog.pending && this.#backlogTimer === null) {
       const every = Math.min(1000, Math.max(20, Math.floor(this.options.sendStallMs / 10)));
-      this.#backlogTimer = setInterval(() => this.#checkBacklog(), every);
+      this.#backlogTimer = setInterval(
+        this.#guarded(() => this.#checkBacklog()),
+        every,
+      );
     } else if (!this.#backlog.pending && this.#backlogTimer !== null) {
       clearInterval(this.#backlogTimer);
       this.#backlogTimer = null;
@@ -230,19 +258,20 @@ export class StompSession {
 
   #fail(error: unknown): void {
     if (this.#phase === 'closed') return;
-    const message =
-      error instanceof StompProtocolError
+    const expected = error instanceof StompProtocolError;
+    // Messages may quote what the client sent: bounded and cleaned before they reach the
+    // ERROR header, the close reason (≤ 123 bytes, done by the transport) and the log.
+    const message = cleanText(
+      expected
         ? `${error.code}: ${error.message}`
-        : `INTERNAL_ERROR: ${(error as Error).message}`;
-    this.handler.protocolError(
-      this,
-      error instanceof StompProtocolError ? error.code : 'INTERNAL_ERROR',
-      error instanceof Error ? error.message : String(error),
+        : 'INTERNAL_ERROR: the agent failed on this request',
+      QUOTE_BYTES,
     );
-    if (!(error instanceof StompProtocolError)) {
-      this.logger.error(`session ${this.id}: unexpected failure`, error);
-    } else {
+    if (expected) {
+      this.handler.protocolError(this, error.code, message);
       this.logger.warn(`session ${this.id} (${this.transport.remoteAddress}) closed: ${message}`);
+    } else {
+      this.handler.unexpected(this, error);
     }
     this.close(message, message);
   }
@@ -278,6 +307,17 @@ export class StompSession {
         const destination = required(h, 'destination', frame.command);
         const id =
           this.version === '1.0' ? (h.get('id') ?? destination) : required(h, 'id', frame.command);
+        for (const [name, value] of [
+          ['id', id],
+          ['destination', destination],
+        ] as const) {
+          if (Buffer.byteLength(value) > MAX_SUBSCRIPTION_FIELD_BYTES) {
+            throw new StompProtocolError(
+              'FIELD_TOO_LONG',
+              `a subscription ${name} may be at most ${MAX_SUBSCRIPTION_FIELD_BYTES} bytes`,
+            );
+          }
+        }
         if (!this.#subs.has(id) && this.#subs.size >= this.options.maxSubscriptions) {
           throw new StompProtocolError(
             'TOO_MANY_SUBSCRIPTIONS',
@@ -318,7 +358,7 @@ export class StompSession {
         // No acknowledgements or transactions here: every message is fire-and-forget.
         break;
       default:
-        throw new StompProtocolError('UNKNOWN_COMMAND', `unknown command ${frame.command}`);
+        throw new StompProtocolError('UNKNOWN_COMMAND', `unknown command ${quote(frame.command)}`);
     }
     this.#sendReceipt(frame);
   }
@@ -366,22 +406,25 @@ export class StompSession {
   #startHeartbeats(sendEveryMs: number, expectEveryMs: number): void {
     if (sendEveryMs > 0) {
       this.#timers.push(
-        setInterval(() => {
-          if (Date.now() - this.#lastSent >= sendEveryMs * 0.9) this.#write('\n');
-        }, sendEveryMs),
+        setInterval(
+          this.#guarded(() => {
+            if (Date.now() - this.#lastSent >= sendEveryMs * 0.9) this.#write('\n');
+          }),
+          sendEveryMs,
+        ),
       );
     }
     if (expectEveryMs > 0) {
       const limit = expectEveryMs * HEARTBEAT_TOLERANCE;
       this.#timers.push(
         setInterval(
-          () => {
+          this.#guarded(() => {
             if (Date.now() - this.#lastReceived > limit) {
               this.logger.info(`session ${this.id}: no heart-beat for ${limit} ms, closing`);
               this.#end('heart-beat timeout');
               this.transport.close(1002, 'heart-beat timeout');
             }
-          },
+          }),
           Math.max(50, Math.floor(expectEveryMs / 2)),
         ),
       );

@@ -3,6 +3,7 @@ import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { TapiConfig } from '../config/schema.js';
 import type { LinkStatus, LinkView } from '../../shared/bridge.js';
+import { Containment } from '../core/containment.js';
 import {
   LineSplitter,
   encodeCommand,
@@ -37,6 +38,7 @@ export class TapiLink extends TypedEmitter<TapiLinkEvents> {
   constructor(
     private readonly config: TapiConfig,
     private readonly logger: Logger,
+    private readonly containment: Containment = new Containment(logger),
   ) {
     super();
     this.#state = {
@@ -89,9 +91,17 @@ export class TapiLink extends TypedEmitter<TapiLinkEvents> {
   send(command: TapiCommand): boolean {
     const line = encodeCommand(command);
     const socket = this.#socket;
-    if (!socket || this.#state.status !== 'connected') return false;
+    if (!socket || socket.destroyed || this.#state.status !== 'connected') return false;
     socket.write(line);
     this.logger.debug(`-> TapiServer: ${line.trimEnd()}`);
+    if (socket.writableLength > this.config.maxPendingBytes) {
+      // TapiServer stopped reading (hung, or a half-open peer): what is queued would never
+      // arrive, and memory would grow with every command. Drop the link and connect again.
+      const problem = `TapiServer stopped reading (${socket.writableLength} bytes of commands pending, limit ${this.config.maxPendingBytes}); reconnecting`;
+      this.logger.warn(`TapiServer link: ${problem}`);
+      this.#setState({ lastError: problem });
+      socket.destroy();
+    }
     return true;
   }
 
@@ -150,23 +160,24 @@ export class TapiLink extends TypedEmitter<TapiLinkEvents> {
     });
     socket.on('data', (chunk: Buffer) => {
       this.#lastHeard = Date.now();
-      for (const piece of splitter.push(chunk)) {
-        if (piece.type === 'overlong') {
-          this.logger.warn(
-            `TapiServer sent a line of ${piece.bytes} bytes (limit 1024); discarded`,
-          );
-          continue;
-        }
-        const parsed = parseLine(piece.bytes);
-        if (!parsed.ok) {
-          this.logger.warn(
-            `TapiServer line ignored (${parsed.problem}): ${JSON.stringify(piece.bytes.toString('latin1').slice(0, 80))}`,
-          );
-          continue;
-        }
-        this.logger.debug(`<- TapiServer: ${parsed.message.kind}`);
-        this.emit('message', parsed.message);
-      }
+      for (const piece of splitter.push(chunk))
+        this.containment.run('tapi-line', () => {
+          if (piece.type === 'overlong') {
+            this.logger.warn(
+              `TapiServer sent a line of ${piece.bytes} bytes (limit 1024); discarded`,
+            );
+            return;
+          }
+          const parsed = parseLine(piece.bytes);
+          if (!parsed.ok) {
+            this.logger.warn(
+              `TapiServer line ignored (${parsed.problem}): ${JSON.stringify(piece.bytes.toString('latin1').slice(0, 80))}`,
+            );
+            return;
+          }
+          this.logger.debug(`<- TapiServer: ${parsed.message.kind}`);
+          this.emit('message', parsed.message);
+        });
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const reason =
