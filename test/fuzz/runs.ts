@@ -21,3 +21,17 @@ export function socketFuzzParameters(normal: number): { numRuns: number; seed?: 
   const seed = Number(process.env.FUZZ_SEED);
   return Number.isInteger(seed) ? { numRuns, seed } : { numRuns };
 }
+
+/**
+ * Batches of the process-level fuzz: FUZZ_PROCESS_INPUTS inputs (divided into batches), else
+ * `normal` batches. fast-check prints the seed of a failure; FUZZ_SEED replays it.
+ */
+export function processFuzzParameters(
+  normal: number,
+  batch: number,
+): { numRuns: number; seed?: number } {
+  const inputs = Number(process.env.FUZZ_PROCESS_INPUTS);
+  const numRuns = Number.isInteger(inputs) && inputs > 0 ? Math.ceil(inputs / batch) : normal;
+  const seed = Number(process.env.FUZZ_SEED);
+  return Number.isInteger(seed) ? { numRuns, seed } : { numRuns };
+}

@@ -45,10 +45,13 @@ export class AgentProcess {
   port = 0;
   dashboardPort = 0;
 
-  static async start(server: Record<string, unknown> = {}): Promise<AgentProcess> {
+  static async start(
+    server: Record<string, unknown> = {},
+    directory: unknown = DIRECTORY,
+  ): Promise<AgentProcess> {
     const folder = await mkdtemp(path.join(tmpdir(), 'tapi-messenger-process-'));
     const directoryFile = path.join(folder, 'directory.json');
-    await writeFile(directoryFile, JSON.stringify(DIRECTORY));
+    await writeFile(directoryFile, JSON.stringify(directory));
     const sim = new TapiSimulator();
     const simPort = await sim.start();
     const config = {

@@ -335,21 +335,26 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       closeSockjs(conn, 4409, 'session id already in use');
       return;
     }
+    const later = (work: () => void): void => queueMicrotask(() => this.#guard.run('sockjs', work));
     const transport: Transport = {
       kind: conn.protocol,
       remoteAddress: conn.remoteAddress,
       send: (text) => {
         conn.write(text);
       },
+      // Never from inside sockjs's own loop over a message array: closing there nulls the
+      // receiver's session while sockjs still iterates (a TypeError in sockjs). After it.
       close: (code, reason) =>
-        closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
-      abort: (reason) => abortSockjs(conn, 4008, reason),
+        later(() =>
+          closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
+        ),
+      abort: (reason) => later(() => abortSockjs(conn, 4008, closeReason(reason))),
       pendingBytes: () => sockjsPendingBytes(conn),
     };
     const session = this.#sessions.open(sid, transport);
     if (!session) return;
     const cutOff = (): void => {
-      abortSockjs(conn, 4500, 'internal error');
+      later(() => abortSockjs(conn, 4500, 'internal error'));
       session.stomp.transportClosed('internal error');
     };
     conn.on(
