@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { AgentProcess } from '../helpers/agent-process.js';
 import { burst, burstBytes, opening, type Burst } from './stomp-arbitraries.js';
+import { FUZZ_DIRECTORY } from './socket-properties.js';
 
 /**
  * Fuzzing the real program: the built CLI runs in a child process and every input reaches it
@@ -14,17 +15,6 @@ import { burst, burstBytes, opening, type Burst } from './stomp-arbitraries.js';
  * every kind in SockJS messages. After each batch: the process is alive, a page connected all
  * along still gets its screen-pop, and TapiServer has seen only well-formed lines.
  */
-
-export const FUZZ_DIRECTORY = {
-  sessions: {
-    'apex-a': 'ALICE',
-    'apex-a2': 'alice',
-    'apex-b': 'BOB',
-    'apex-nophone': 'CAROL',
-    'apex-by': 'BYSTANDER',
-  },
-  users: { ALICE: '201', BOB: '202', BYSTANDER: '299' },
-};
 
 /** Every line TapiServer may ever see: allowed verbs and tokens only. */
 const LINE =

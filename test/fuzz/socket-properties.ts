@@ -15,7 +15,8 @@ import { burst, burstBytes, opening, type Burst } from './stomp-arbitraries.js';
  * (the bystander, which noticed nothing and still gets its calls), one LISTEN, no errors.
  */
 
-const DIRECTORY = {
+/** The fuzz directory: also the process-level fuzz's (`process-properties.ts`). */
+export const FUZZ_DIRECTORY = {
   sessions: {
     'apex-a': 'ALICE',
     'apex-a2': 'alice',
@@ -166,7 +167,7 @@ export async function startSocketFuzz(): Promise<SocketFuzz> {
   };
   const h = await startHarness({
     logger,
-    directoryContents: DIRECTORY,
+    directoryContents: FUZZ_DIRECTORY,
     config: {
       server: {
         heartbeatMs: [0, 0],
@@ -262,7 +263,9 @@ export async function startSocketFuzz(): Promise<SocketFuzz> {
       if (gotError) {
         errored++;
         assert.ok(client.frames.at(-1)?.startsWith('ERROR\n'), 'nothing after ERROR');
-        assert.notEqual(client.closeCode, 1000);
+        // A SockJS session is closed just after sockjs's loop over the message that broke it;
+        // a client that closed in the same breath may see its own close (1000) instead.
+        if (!client.leftFirst) assert.notEqual(client.closeCode, 1000);
       } else if (!client.leftFirst && !TRANSPORT_CLOSES.has(client.closeCode ?? 0)) {
         assert.equal(
           client.closeCode,

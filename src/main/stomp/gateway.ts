@@ -335,26 +335,30 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       closeSockjs(conn, 4409, 'session id already in use');
       return;
     }
-    const later = (work: () => void): void => queueMicrotask(() => this.#guard.run('sockjs', work));
+    // Never close from inside sockjs's own loop over a message array: that nulls the receiver's
+    // session while sockjs still iterates (a TypeError in sockjs). Inside it, close just after.
+    let receiving = false;
+    const soon = (work: () => void): void => {
+      if (receiving) queueMicrotask(() => this.#guard.run('sockjs', work));
+      else work();
+    };
     const transport: Transport = {
       kind: conn.protocol,
       remoteAddress: conn.remoteAddress,
       send: (text) => {
         conn.write(text);
       },
-      // Never from inside sockjs's own loop over a message array: closing there nulls the
-      // receiver's session while sockjs still iterates (a TypeError in sockjs). After it.
       close: (code, reason) =>
-        later(() =>
+        soon(() =>
           closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
         ),
-      abort: (reason) => later(() => abortSockjs(conn, 4008, closeReason(reason))),
+      abort: (reason) => soon(() => abortSockjs(conn, 4008, closeReason(reason))),
       pendingBytes: () => sockjsPendingBytes(conn),
     };
     const session = this.#sessions.open(sid, transport);
     if (!session) return;
     const cutOff = (): void => {
-      later(() => abortSockjs(conn, 4500, 'internal error'));
+      soon(() => abortSockjs(conn, 4500, 'internal error'));
       session.stomp.transportClosed('internal error');
     };
     conn.on(
@@ -362,9 +366,14 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       this.#guard.wrap(
         'sockjs',
         (message: unknown) => {
-          // sockjs passes on whatever JSON the client framed: only strings are STOMP text.
-          if (typeof message === 'string') session.stomp.receive(Buffer.from(message, 'utf8'));
-          else session.stomp.reject(notText(message));
+          receiving = true;
+          try {
+            // sockjs passes on whatever JSON the client framed: only strings are STOMP text.
+            if (typeof message === 'string') session.stomp.receive(Buffer.from(message, 'utf8'));
+            else session.stomp.reject(notText(message));
+          } finally {
+            receiving = false;
+          }
         },
         cutOff,
       ),
