@@ -37,7 +37,7 @@ test('an empty config gives the defaults of docs/protocol.md §4', () => {
       c.server.dialWindowMs,
       c.server.maxListensPerMinute,
     ],
-    [1000, 3, 10000, 20],
+    [5000, 3, 10000, 20],
   );
   assert.deepEqual(c.directory, { type: 'file', file: 'directory.json' });
   assert.deepEqual(c.dashboard, { host: '127.0.0.1', port: 8082 });

@@ -52,7 +52,7 @@ export const serverSchema = z.strictObject({
   /** Open connections (SockJS and raw WebSocket together) the agent accepts. */
   maxSessions: z.number().int().min(1).default(10000),
   /** Open connections from one client address (a terminal server carries many users). */
-  maxSessionsPerAddress: z.number().int().min(1).default(1000),
+  maxSessionsPerAddress: z.number().int().min(1).default(5000),
   /** CALLs one phone may place within `dialWindowMs`; more get `RATE_LIMITED`. */
   maxDialsPerPhone: z.number().int().min(1).default(3),
   dialWindowMs: z.number().int().min(100).default(10000),

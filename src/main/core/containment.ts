@@ -14,10 +14,10 @@ export type ContainmentSite =
   | 'sockjs'
   | 'stomp-session'
   | 'tapi-line'
-  | 'directory'
   | 'router'
   | 'dashboard-http'
-  | 'dashboard-upgrade';
+  | 'dashboard-upgrade'
+  | 'dashboard-bridge';
 
 export interface ContainedError {
   where: ContainmentSite;

@@ -6,6 +6,7 @@ import type { BridgeEvent } from '../../shared/bridge.js';
 import { coalesceEvents } from '../../shared/coalesce-events.js';
 import type { ServerMessage } from '../../shared/dashboard-protocol.js';
 import type { Logger } from '../core/log.js';
+import { Containment } from '../core/containment.js';
 import type { DashboardHub } from './dashboard-hub.js';
 
 const clientMessageSchema = z.object({ type: z.literal('restart-link'), id: z.number().int() });
@@ -27,6 +28,7 @@ export class BridgeSocket {
   constructor(
     private readonly hub: DashboardHub,
     private readonly logger: Logger,
+    private readonly containment: Containment = new Containment(logger),
   ) {}
 
   get clientCount(): number {
@@ -65,7 +67,14 @@ export class BridgeSocket {
       pending.push(...events);
       if (retry === null) flush();
     });
-    ws.on('message', (data: RawData) => this.#onMessage(data, send));
+    ws.on(
+      'message',
+      this.containment.wrap(
+        'dashboard-bridge',
+        (data: RawData) => this.#onMessage(data, send),
+        () => ws.terminate(),
+      ),
+    );
     ws.on('error', (error) => this.logger.debug(`dashboard socket: ${error.message}`));
     ws.on('close', () => {
       unsubscribe();

@@ -53,7 +53,7 @@ export class DashboardServer {
         `dashboard: no bundle in ${rendererDir} (run "npm run build"); /health and /metrics still answer`,
       );
     }
-    this.#socket = new BridgeSocket(hub, options.logger);
+    this.#socket = new BridgeSocket(hub, options.logger, options.agent.containment);
     const guard = options.agent.containment;
     this.#server = http.createServer((req, res) =>
       guard.run(
