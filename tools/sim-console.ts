@@ -1,15 +1,16 @@
 import readline from 'node:readline';
 import type { TapiSimulator } from './tapi-simulator.js';
 
-export const CONSOLE_HELP = 'ring <ext> <number> [callId] [name…] | raw <line> | quit';
+export const CONSOLE_HELP =
+  'ring <ext> <number> [callId] [name…] | answer <callId> [byExt] | hangup <callId> [cause] | ' +
+  'miss <ext> <number> | raw <line> | quit';
 
 /**
- * Lets a person drive a simulator from the terminal: `ring 201 +48123456789 [callId] [name…]`,
- * `raw <line>`, `quit`. `quit`, SIGINT and SIGTERM call `onQuit` once. Without a terminal (run
- * in the background) stdin ends at once; the simulator then keeps serving until a signal.
+ * Lets a person drive a simulator from the terminal: the commands of CONSOLE_HELP. `quit`,
+ * SIGINT and SIGTERM call `onQuit` once. Without a terminal (run in the background) stdin ends
+ * at once; the simulator then keeps serving until a signal.
  */
 export function simulatorConsole(sim: TapiSimulator, onQuit: () => Promise<void>): void {
-  let callSeq = 0;
   let quitting = false;
   const quit = (): void => {
     if (quitting) return;
@@ -18,22 +19,46 @@ export function simulatorConsole(sim: TapiSimulator, onQuit: () => Promise<void>
   };
   const rl = readline.createInterface({ input: process.stdin });
   rl.on('line', (input) => {
-    const [command, ...args] = input.trim().split(/\s+/);
-    if (command === 'ring' && args.length >= 2) {
-      const [ext = '', caller = '', callId = `sim-${++callSeq}`, ...name] = args;
-      sim.ring(ext, caller, callId, name.length > 0 ? name.join(' ') : undefined);
-      console.log(`-> INCOMING ${ext} ${caller} ${callId}`);
-    } else if (command === 'raw') {
-      sim.sendRaw(args.join(' ') + '\n');
-    } else if (command === 'quit') {
-      quit();
-    } else if (command) {
-      console.log(`commands: ${CONSOLE_HELP}`);
-    }
+    const reply = runConsoleCommand(sim, input);
+    if (reply === 'quit') quit();
+    else if (reply !== null) console.log(reply);
   });
   rl.on('close', () => {
     if (process.stdin.isTTY) quit();
   });
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);
+}
+
+/** Runs one console line; returns what to print (null: nothing) or `quit`. */
+export function runConsoleCommand(sim: TapiSimulator, input: string): string | null {
+  const [command, ...args] = input.trim().split(/\s+/);
+  const [first = '', second = ''] = args;
+  switch (command) {
+    case '':
+    case undefined:
+      return null;
+    case 'ring':
+      if (args.length < 2) break;
+      {
+        const [, , callId = sim.nextCallId(), ...name] = args;
+        sim.ring(first, second, callId, name.length > 0 ? name.join(' ') : undefined);
+        return `-> INCOMING ${first} ${second} ${callId}`;
+      }
+    case 'answer':
+      if (args.length < 1) break;
+      return sim.answer(first, args[1]) ? `-> ${first} answered` : `no call ${first}`;
+    case 'hangup':
+      if (args.length < 1) break;
+      return sim.hangup(first, args[1]) ? `-> ${first} hung up` : `no call ${first}`;
+    case 'miss':
+      if (args.length < 2) break;
+      return `-> INCOMING ${first} ${second} ${sim.miss(first, second)}, NOANSWER soon`;
+    case 'raw':
+      sim.sendRaw(args.join(' ') + '\n');
+      return null;
+    case 'quit':
+      return 'quit';
+  }
+  return `commands: ${CONSOLE_HELP}`;
 }

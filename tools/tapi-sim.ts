@@ -4,8 +4,8 @@ import { CONSOLE_HELP, simulatorConsole } from './sim-console.js';
 
 /**
  * `npm run sim [-- --port 44444]`: a TapiServer stand-in for demos. Prints every line the agent
- * sends; type `ring 201 +48123456789 [callId] [name…]` to ring an extension, `raw <text>` to
- * send any line, `quit` to stop.
+ * sends; type `ring 201 +48123456789 [callId] [name…]` to ring an extension, `answer <callId>`,
+ * `hangup <callId> [cause]`, `miss <ext> <number>`, `raw <text>` to send any line, `quit` to stop.
  */
 const { values } = parseArgs({
   options: {
