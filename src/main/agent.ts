@@ -21,8 +21,8 @@ export interface AgentOptions {
   /** Extra files served by the STOMP port under `<path>-client/` (the demo page). */
   extraAssets?: GatewayOptions['extraAssets'];
   /**
-   * Keeps calls across restarts: the call log begins with its `recent()` calls, every new call
-   * is appended to it, and `stop()` waits for it to flush.
+   * Keeps calls across restarts: the call log begins with its `recent()` calls, every call is
+   * appended to it once it ended, and `stop()` ends the active ones and waits for it to flush.
    */
   callStore?: CallStore;
 }
@@ -70,6 +70,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
       dialLimit: { calls: config.server.maxDialsPerPhone, perMs: config.server.dialWindowMs },
       listensPerMinute: config.server.maxListensPerMinute,
       containment,
+      callTimeoutMs: config.tapi.callTimeoutMs,
     });
     clusterLink?.deliverTo(router);
     const store = options.callStore;
@@ -148,7 +149,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     router.on('session-closed', (id) => this.emit('dashboard', { type: 'session-closed', id }));
     router.on('phones', (phones) => this.emit('dashboard', { type: 'phones', phones }));
     router.on('call', (call) => {
-      this.#callStore?.append(call);
+      if (call.state === 'ended') this.#callStore?.append(call);
       this.emit('dashboard', { type: 'call', call });
     });
   }
@@ -188,6 +189,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     this.router.unlistenAll();
     this.#cluster?.link.unlistenAll();
     await this.#cluster?.adapter.stop();
+    this.router.close();
     await this.gateway.close();
     await this.link.stop();
     await this.directory.close();

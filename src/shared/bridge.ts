@@ -4,6 +4,8 @@
  * Only plain, JSON-serialisable data crosses it.
  */
 
+import type { CallDirection, CallState, EndCause } from './calls.js';
+
 export type LinkStatus = 'connecting' | 'connected' | 'disconnected';
 
 export interface LinkView {
@@ -39,13 +41,24 @@ export interface PhoneView {
 }
 
 export interface CallView {
+  /** When the call began: the INCOMING line, or TapiServer's `OK CALL` (ms since epoch). */
   at: number;
   extension: string;
+  direction: CallDirection;
+  state: CallState;
+  /** The other party: who called (inbound) or the number dialled (outbound). */
   caller: string;
   name: string | null;
+  /** TapiServer's id, or the agent's for an INCOMING without one (null only in old logs). */
   callId: string | null;
-  /** How many browser sessions got the screen-pop. */
+  /** How many browser sessions got the screen-pop (0 for an outbound call). */
   reached: number;
+  answeredBy: string | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  cause: EndCause | null;
+  /** An inbound call that ended without being answered. */
+  missed: boolean;
 }
 
 export interface DirectoryView {

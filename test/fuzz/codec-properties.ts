@@ -8,6 +8,7 @@ import {
   UnsafeLineError,
   encodeCommand,
   parseLine,
+  TAPI_CALL_STATES,
   type TapiCommand,
   type TapiMessage,
 } from '../../src/main/tapi/line-codec.js';
@@ -100,10 +101,10 @@ const serverLine: fc.Arbitrary<[string, TapiMessage]> = fc.oneof(
       },
     ]),
   fc
-    .tuple(ext, token, token)
-    .map(([e, id, state]): [string, TapiMessage] => [
-      `CALLSTATE ${e} ${id} ${state}`,
-      { kind: 'callstate', ext: e, callId: id, state },
+    .tuple(ext, token, fc.constantFrom(...TAPI_CALL_STATES), fc.option(token, { nil: null }))
+    .map(([e, id, state, detail]): [string, TapiMessage] => [
+      `CALLSTATE ${e} ${id} ${state}${detail === null ? '' : ` ${detail}`}`,
+      { kind: 'callstate', ext: e, callId: id, state, detail },
     ]),
   fc
     .tuple(fc.constantFrom('OK', 'ERROR'), fc.constantFrom('LISTEN', 'CALL'), token)

@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/main/config/load-config.js';
 import type { Config } from '../../src/main/config/schema.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
 import type { Directory } from '../../src/main/directory/directory.js';
-import { TapiSimulator } from '../../tools/tapi-simulator.js';
+import { TapiSimulator, type SimulatorOptions } from '../../tools/tapi-simulator.js';
 import type { Asset } from '../../src/main/stomp/client-assets.js';
 
 /** The directory most tests use: three users, two of them on phones 201 and 202. */
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Start the simulator before the agent (default true). */
   simulator?: boolean;
+  /** How the simulator behaves, e.g. `{ version: 1 }` for a TapiServer without call states. */
+  simulatorOptions?: SimulatorOptions;
   /** Extra files the agent serves under `<path>-client/` (the demo page). */
   extraAssets?: ReadonlyMap<string, Asset>;
 }
@@ -49,7 +51,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const folder = await mkdtemp(path.join(tmpdir(), 'tapi-messenger-test-'));
   const directoryFile = path.join(folder, 'directory.json');
   await writeFile(directoryFile, JSON.stringify(options.directoryContents ?? DIRECTORY));
-  const sim = new TapiSimulator();
+  const sim = new TapiSimulator({ stepMs: 20, ...options.simulatorOptions });
   const simPort = options.simulator === false ? 1 : await sim.start();
   const overrides = options.config ?? {};
   const raw = {

@@ -31,12 +31,12 @@ function reader(h: Harness, apexSession: string): Promise<ModernClient> {
 
 /**
  * STOMP frames a page sends to become a big consumer: listening on phone 201 with `subs`
- * subscriptions to its screen-pops (each call then sends it `subs` MESSAGE frames).
+ * subscriptions to its call events (each call then sends it `subs` MESSAGE frames).
  */
 function greedyFrames(subs: number): string[] {
   const frames = ['CONNECT\naccept-version:1.2\nheart-beat:0,0\n\n\0'];
   for (let i = 0; i < subs; i++) {
-    frames.push(`SUBSCRIBE\nid:${i}\ndestination:/user/queue/incoming-call\n\n\0`);
+    frames.push(`SUBSCRIBE\nid:${i}\ndestination:/user/queue/call-events\n\n\0`);
   }
   frames.push('SUBSCRIBE\nid:r\ndestination:/topic/is-listen-init\n\n\0');
   frames.push('SEND\ndestination:/tapi/listen\napex_session:apex-alice\n\n\0');

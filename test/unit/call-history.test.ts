@@ -7,15 +7,17 @@ import path from 'node:path';
 import type { CallView } from '../../src/shared/bridge.js';
 import { CURRENT_FILE, CallHistory, PREVIOUS_FILE } from '../../src/main/dashboard/call-history.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
+import { callView } from '../helpers/calls.js';
 
-const call = (n: number): CallView => ({
-  at: 1_700_000_000_000 + n,
-  extension: '201',
-  caller: `+4930${n}`,
-  name: n % 2 ? 'Müller' : null,
-  callId: `c-${n}`,
-  reached: n % 3,
-});
+const call = (n: number): CallView =>
+  callView({
+    at: 1_700_000_000_000 + n,
+    extension: '201',
+    caller: `+4930${n}`,
+    name: n % 2 ? 'Müller' : null,
+    callId: `c-${n}`,
+    reached: n % 3,
+  });
 
 async function folder(t: { after(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tm-history-'));

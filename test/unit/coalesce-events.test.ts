@@ -10,6 +10,7 @@ import type {
 } from '../../src/shared/bridge.js';
 import { MAX_CALLS, coalesceEvents } from '../../src/shared/coalesce-events.js';
 import { DashboardStore } from '../../src/renderer/state/store.js';
+import { callView } from '../helpers/calls.js';
 
 const link = (status: LinkView['status'], attempts = 0): LinkView => ({
   host: '127.0.0.1',
@@ -29,14 +30,8 @@ const session = (id: string, phone: string | null = null): SessionView => ({
   transport: 'websocket',
   connectedAt: 1,
 });
-const call = (n: number): CallView => ({
-  at: n,
-  extension: '201',
-  caller: `+49${n}`,
-  name: null,
-  callId: `c${n}`,
-  reached: 1,
-});
+const call = (n: number): CallView =>
+  callView({ at: n, extension: '201', caller: `+49${n}`, name: null, callId: `c${n}`, reached: 1 });
 const snapshot = (sessions: SessionView[] = [], calls: CallView[] = []): Snapshot => ({
   startedAt: 0,
   endpoint: 'http://127.0.0.1:8081/tapi-messenger',

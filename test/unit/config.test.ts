@@ -29,6 +29,7 @@ test('an empty config gives the defaults of docs/protocol.md §4', () => {
     reconnectMs: 3000,
     keepaliveMs: 0,
     maxPendingBytes: 1024 * 1024,
+    callTimeoutMs: 4 * 60 * 60 * 1000,
   });
   assert.deepEqual(
     [

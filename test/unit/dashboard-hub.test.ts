@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { BridgeEvent, CallView, DashboardEvent, Snapshot } from '../../src/shared/bridge.js';
 import { DashboardHub, type DashboardSource } from '../../src/main/dashboard/dashboard-hub.js';
 import { silentLogger } from '../../src/main/core/log.js';
+import { callView } from '../helpers/calls.js';
 
 /** A stand-in agent whose snapshot includes every call emitted so far, like the real one. */
 class FakeAgent implements DashboardSource {
@@ -39,14 +40,14 @@ class FakeAgent implements DashboardSource {
     return () => this.#events.off(event, listener);
   }
   ring(n: number): void {
-    const call: CallView = {
+    const call: CallView = callView({
       at: n,
       extension: '201',
       caller: `${n}`,
       name: null,
       callId: null,
       reached: 0,
-    };
+    });
     this.calls.push(call);
     this.#events.emit('dashboard', { type: 'call', call } satisfies DashboardEvent);
   }

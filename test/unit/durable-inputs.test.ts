@@ -12,15 +12,17 @@ import { FileDirectory } from '../../src/main/directory/file-directory.js';
 import { TapiLink } from '../../src/main/tapi/tapi-link.js';
 import { tapiSchema } from '../../src/main/config/schema.js';
 import type { Logger } from '../../src/main/core/log.js';
+import { callView } from '../helpers/calls.js';
 
-const call = (n: number): CallView => ({
-  at: 1_700_000_000_000 + n,
-  extension: '201',
-  caller: `+4930${n}`,
-  name: null,
-  callId: `c-${n}`,
-  reached: 1,
-});
+const call = (n: number): CallView =>
+  callView({
+    at: 1_700_000_000_000 + n,
+    extension: '201',
+    caller: `+4930${n}`,
+    name: null,
+    callId: `c-${n}`,
+    reached: 1,
+  });
 
 function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];

@@ -48,7 +48,17 @@ test('parses every TapiServer verb of docs/protocol.md §3', () => {
   });
   assert.deepEqual(parse('CALLSTATE 201 c-9 CONNECTED'), {
     ok: true,
-    message: { kind: 'callstate', ext: '201', callId: 'c-9', state: 'CONNECTED' },
+    message: { kind: 'callstate', ext: '201', callId: 'c-9', state: 'CONNECTED', detail: null },
+  });
+  assert.deepEqual(parse('CALLSTATE 201 c-9 DISCONNECTED NOANSWER'), {
+    ok: true,
+    message: {
+      kind: 'callstate',
+      ext: '201',
+      callId: 'c-9',
+      state: 'DISCONNECTED',
+      detail: 'NOANSWER',
+    },
   });
   assert.deepEqual(parse('OK LISTEN 201'), {
     ok: true,
@@ -69,6 +79,8 @@ test('malformed lines are problems, never exceptions', () => {
     'INCOMING 2\t01 5',
     'INCOMING 201 5 c \u0007bell',
     'CALLSTATE 201',
+    'CALLSTATE 201 c-9 ALERTING',
+    'CALLSTATE 201 c-9 CONNECTED \u0007',
     'OK',
     'WHAT 1',
   ]) {

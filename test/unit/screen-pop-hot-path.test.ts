@@ -29,11 +29,15 @@ class RecordingSession implements ClientSession {
   readonly clientAddress = '127.0.0.1';
   readonly transport = 'test';
   readonly connectedAt = 0;
+  readonly sockjsServerId = null;
   readonly deliveries: string[][] = [];
   constructor(readonly id: string) {}
   deliver(destinations: readonly string[]): number {
     this.deliveries.push([...destinations]);
     return 1;
+  }
+  deliverOnce(choices: readonly string[]): number {
+    return this.deliver(choices);
   }
   close(): void {}
 }

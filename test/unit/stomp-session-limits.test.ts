@@ -24,6 +24,7 @@ function session(limits: {
   };
   const handler: StompSessionHandler = {
     connected: () => undefined,
+    subscribed: () => undefined,
     send: () => undefined,
     refuseSend: () => null,
     protocolError: (_s, code) => void events.push(`error ${code}`),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
 import type { CallEvent, RemoteCommand } from '../core/cluster-port.js';
+import { TAPI_CALL_STATES } from '../tapi/line-codec.js';
 
 /**
  * What agents send each other over the exchange (docs/cluster.md §3), validated on arrival like
@@ -38,7 +39,13 @@ const callEventSchema: z.ZodType<CallEvent> = z.discriminatedUnion('kind', [
     callId: token.nullable(),
     name: z.string().max(200).nullable(),
   }),
-  z.object({ kind: z.literal('callstate'), ext, callId: token, state: token }),
+  z.object({
+    kind: z.literal('callstate'),
+    ext,
+    callId: token,
+    state: z.enum(TAPI_CALL_STATES),
+    detail: z.string().max(200).nullable(),
+  }),
 ]);
 
 export const clusterMessageSchema = z.discriminatedUnion('type', [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { oracleSqlProblems } from '../directory/oracle-sql.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../core/call-tracker.js';
 
 /**
  * The configuration file of docs/protocol.md §4. Every key is optional; unknown keys are refused
@@ -74,6 +75,8 @@ export const tapiSchema = z.strictObject({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /** A call with no line about it for this long is ended with cause TIMEOUT (default 4 h). */
+  callTimeoutMs: z.number().int().min(1000).default(DEFAULT_CALL_TIMEOUT_MS),
 });
 
 export const fileDirectorySchema = z.strictObject({

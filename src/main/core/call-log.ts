@@ -1,21 +1,48 @@
 import type { CallView } from '../../shared/bridge.js';
+import { isMissed, type TrackedCall } from './call-tracker.js';
 
 /** Where calls are kept across restarts (the dashboard's JSON-lines file implements it). */
 export interface CallStore {
   /** Calls from before this run, newest first. */
   recent(): readonly CallView[];
-  /** Queues one call; never throws, never blocks. */
+  /** Queues one ended call; never throws, never blocks. */
   append(call: CallView): void;
   /** Resolves when every appended call is stored. */
   flush(): Promise<void>;
 }
 
+/** The log's entry for a call as it is now; `reached` is how many sessions got its pop. */
+export function callViewOf(call: TrackedCall, reached: number): CallView {
+  return {
+    at: call.startedAt,
+    extension: call.extension,
+    direction: call.direction,
+    state: call.state,
+    caller: call.direction === 'in' ? call.from : call.to,
+    name: call.name,
+    callId: call.callId,
+    reached,
+    answeredBy: call.answeredBy,
+    answeredAt: call.answeredAt,
+    endedAt: call.endedAt,
+    cause: call.cause,
+    missed: isMissed(call),
+  };
+}
+
+/** Identifies a call in the log (and in the dashboard): extension and call id. */
+export function callKey(call: Pick<CallView, 'extension' | 'callId' | 'at'>): string {
+  return `${call.extension} ${call.callId ?? `@${call.at}`}`;
+}
+
 /**
- * The incoming-call log kept in memory: the last `capacity` calls, newest first on read.
- * A ring buffer, so recording a call never copies the log.
+ * The call log kept in memory: the last `capacity` calls, newest first on read, each call once
+ * — recording a call that is in the log already replaces its entry (its new state) in place.
+ * A ring buffer with an index by call, so recording never copies the log.
  */
 export class CallLog {
   readonly #ring: (CallView | undefined)[];
+  readonly #slots = new Map<string, number>();
   #next = 0;
   #size = 0;
 
@@ -24,7 +51,19 @@ export class CallLog {
   }
 
   record(call: CallView): void {
+    const key = callKey(call);
+    const slot = this.#slots.get(key);
+    if (slot !== undefined) {
+      this.#ring[slot] = call;
+      return;
+    }
+    const evicted = this.#ring[this.#next];
+    if (evicted) {
+      const old = callKey(evicted);
+      if (this.#slots.get(old) === this.#next) this.#slots.delete(old);
+    }
     this.#ring[this.#next] = call;
+    this.#slots.set(key, this.#next);
     this.#next = (this.#next + 1) % this.capacity;
     this.#size = Math.min(this.#size + 1, this.capacity);
   }

@@ -4,11 +4,13 @@ import type { ClientApplication, ClientSession } from './client-session.js';
 import type { Directory, Resolution } from '../directory/directory.js';
 import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
 import { SessionRegistry, type Binding, type LinkEffects } from './session-registry.js';
-import { CallLog } from './call-log.js';
+import { CallLog, callKey, callViewOf } from './call-log.js';
+import { CallTracker, DEFAULT_CALL_TIMEOUT_MS, type TrackedCall } from './call-tracker.js';
 import { normaliseNumber } from './number-rules.js';
 import {
   apexSessionSchema,
   dialRequestSchema,
+  callEventOf,
   parseJsonBody,
   type ErrorCode,
   type ListenRefusal,
@@ -16,11 +18,13 @@ import {
 } from './payloads.js';
 import {
   CALL_DESTINATION,
+  CALL_EVENTS_DESTINATION,
   ERRORS_DESTINATION,
   LISTEN_DESTINATION,
   LISTEN_REPLY_DESTINATION,
-  incomingCallDestinations,
+  screenPopChoices,
 } from './destinations.js';
+import { EXTENSION_PATTERN } from './number-rules.js';
 import type { CallView, PhoneView, SessionView } from '../../shared/bridge.js';
 import { WindowLimiter } from './window-limiter.js';
 import { TokenBucket } from '../stomp/rate-limiter.js';
@@ -36,6 +40,8 @@ export interface RouterOptions {
   containment?: Containment;
   /** The clock of the rate limits (tests inject one). */
   now?: () => number;
+  /** A call with no line about it for this long is ended with cause TIMEOUT (default 4 h). */
+  callTimeoutMs?: number;
 }
 
 /** What the router needs of the TapiServer link. */
@@ -50,9 +56,13 @@ export interface RouterEvents {
   'session-updated': [SessionView];
   'session-closed': [string];
   phones: [PhoneView[]];
+  /** A call began or changed (its log entry as it is now); an ended call is final. */
   call: [CallView];
-  /** A screen-pop MESSAGE went out; `latencyMs` from the INCOMING line to the write. */
-  delivered: [{ frames: number; latencyMs: number }];
+  /**
+   * An INCOMING call was popped up: `reached` sessions got `frames` MESSAGEs, the last one
+   * `latencyMs` after the INCOMING line.
+   */
+  delivered: [{ reached: number; frames: number; latencyMs: number }];
   dial: [{ outcome: 'sent' | ErrorCode }];
   listen: [{ outcome: 'listening' | ListenRefusal }];
 }
@@ -64,6 +74,9 @@ interface OpenSession {
   /** `listensPerMinute` of this connection. */
   listens: TokenBucket;
 }
+
+/** A call id TapiServer names in `OK CALL`: one printable token, as in its other lines. */
+const CALL_ID_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
 const REFUSAL: Record<Exclude<Resolution['kind'], 'found'>, ListenRefusal> = {
   'not-found': 'SESSION_NOT_FOUND',
@@ -79,12 +92,15 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   readonly registry = new SessionRegistry();
   readonly calls: CallLog;
   readonly #open = new Map<string, OpenSession>();
+  readonly tracker: CallTracker;
   /**
-   * Screen-pop destinations of each binding, built on its first call instead of on every call:
-   * no three strings and an array per session per call, and the session's subscription lookups
+   * Screen-pop choices of each binding, built on its first call instead of on every call:
+   * no strings and an array per session per call, and the session's subscription lookups
    * hash strings whose hash is already cached. A re-bind is a new Binding, so nothing goes stale.
    */
-  readonly #popDestinations = new WeakMap<Binding, readonly string[]>();
+  readonly #popChoices = new WeakMap<Binding, readonly string[]>();
+  /** Sessions reached by the pop of each active inbound call (by `callKey`). */
+  readonly #reached = new Map<string, number>();
   readonly #dials: WindowLimiter;
   readonly #listensPerMinute: number;
   readonly #guard: Containment;
@@ -103,6 +119,8 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.#listensPerMinute = options.listensPerMinute ?? 20;
     this.#guard = options.containment ?? new Containment(logger);
     this.#now = options.now ?? Date.now;
+    this.tracker = new CallTracker({ timeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
+    this.tracker.on('change', (call) => this.#callChanged(call));
   }
 
   // ---- pages ----
@@ -122,6 +140,19 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     const effects = this.registry.unbind(session.id);
     this.#apply(effects);
     this.emit('session-closed', session.id);
+  }
+
+  subscribed(session: ClientSession, destination: string): void {
+    if (destination !== CALL_EVENTS_DESTINATION) return;
+    const binding = this.registry.binding(session.id);
+    if (binding) this.#tellActiveCalls(session, binding.phone);
+  }
+
+  /** Sends a session the state of every active call on `phone` (a page that just arrived). */
+  #tellActiveCalls(session: ClientSession, phone: string): void {
+    for (const call of this.tracker.activeOn(phone)) {
+      session.deliver([CALL_EVENTS_DESTINATION], JSON.stringify(callEventOf(call)));
+    }
   }
 
   message(
@@ -178,6 +209,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       this.#refuseListen(session, REFUSAL[resolution.kind], resolution.kind !== 'unavailable');
       return;
     }
+    const before = this.registry.binding(session.id)?.phone;
     const effects = this.registry.bind({
       sessionId: session.id,
       apexSession: apex.data,
@@ -187,6 +219,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.#apply(effects);
     this.logger.info(`session ${session.id} (${resolution.user}) listens on ${resolution.phone}`);
     this.#reply(session, { listening: true, phone: resolution.phone, user: resolution.user });
+    if (before !== resolution.phone) this.#tellActiveCalls(session, resolution.phone);
     this.emit('listen', { outcome: 'listening' });
     this.emit('session-updated', this.#view(session));
   }
@@ -266,7 +299,9 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     }
   }
 
+  /** The link is down: every active call is ended (`LINK_LOST`), TapiServer will not tell. */
   linkDisconnected(): void {
+    this.tracker.endAll('LINK_LOST');
     this.emit('phones', this.phones());
   }
 
@@ -275,69 +310,98 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       case 'incoming':
         this.#incoming(message, receivedAt);
         return;
+      case 'callstate':
+        this.#callState(message);
+        return;
+      case 'ok':
+        if (message.verb === 'CALL') this.#dialled(message.args);
+        return;
       case 'error':
         this.logger.warn(`TapiServer refused ${message.verb} ${message.args.join(' ')}`);
         return;
-      case 'callstate':
-      case 'ok':
       case 'pong':
         return;
     }
   }
 
   #incoming(message: Extract<TapiMessage, { kind: 'incoming' }>, receivedAt: number): void {
+    const call = this.tracker.ring(message.ext, message.caller, message.callId, message.name);
+    if (call === null) {
+      this.logger.debug(`INCOMING ${message.ext} ${message.callId ?? ''} repeated: ignored`);
+      return;
+    }
     const lookup = message.name === null ? this.directory.callerName?.(message.caller) : undefined;
     if (lookup === undefined) {
-      this.#popUp(message, message.name ?? 'UNKNOWN', receivedAt);
+      this.#popUp(call, message.name ?? 'UNKNOWN', receivedAt);
       return;
     }
     lookup
-      .then((name) => this.#popUp(message, name ?? 'UNKNOWN', receivedAt))
+      .then((name) => this.#popUp(call, name ?? 'UNKNOWN', receivedAt))
       .catch((error: unknown) => this.#guard.report('router', error));
   }
 
-  #popUp(
-    message: Extract<TapiMessage, { kind: 'incoming' }>,
-    name: string,
-    receivedAt: number,
-  ): void {
-    const at = Date.now();
+  /** One screen-pop per session bound to the call's extension, then the call is announced. */
+  #popUp(call: TrackedCall, name: string, receivedAt: number): void {
     const body = JSON.stringify({
       name,
-      phone: message.caller,
-      extension: message.ext,
-      callId: message.callId,
-      at: new Date(at).toISOString(),
+      phone: call.from,
+      extension: call.extension,
+      callId: call.callId,
+      at: new Date(call.startedAt).toISOString(),
     });
     let reached = 0;
-    let frames = 0;
-    for (const id of this.registry.sessionsOf(message.ext)) {
+    for (const id of this.registry.sessionsOf(call.extension)) {
       const entry = this.#open.get(id);
       const binding = this.registry.binding(id);
       if (!entry || !binding) continue;
-      let destinations = this.#popDestinations.get(binding);
-      if (destinations === undefined) {
-        destinations = incomingCallDestinations(id, binding.apexSession);
-        this.#popDestinations.set(binding, destinations);
+      let choices = this.#popChoices.get(binding);
+      if (choices === undefined) {
+        choices = screenPopChoices(id, entry.session.sockjsServerId, binding.apexSession);
+        this.#popChoices.set(binding, choices);
       }
-      const sent = entry.session.deliver(destinations, body);
-      if (sent > 0) reached++;
-      frames += sent;
+      reached += entry.session.deliverOnce(choices, body);
     }
-    if (frames > 0) this.emit('delivered', { frames, latencyMs: performance.now() - receivedAt });
+    this.emit('delivered', { reached, frames: reached, latencyMs: performance.now() - receivedAt });
     this.logger.info(
-      `incoming call on ${message.ext} from ${message.caller}: ${reached} session(s) reached`,
+      `incoming call ${call.callId} on ${call.extension} from ${call.from}: ${reached} session(s) reached`,
     );
-    const call: CallView = {
-      at,
-      extension: message.ext,
-      caller: message.caller,
-      name: name === 'UNKNOWN' ? null : name,
-      callId: message.callId,
-      reached,
-    };
-    this.calls.record(call);
-    this.emit('call', call);
+    this.#reached.set(callKey(callViewOf(call, 0)), reached);
+    this.tracker.announce(call.extension, call.callId, name === 'UNKNOWN' ? null : name);
+  }
+
+  #callState(message: Extract<TapiMessage, { kind: 'callstate' }>): void {
+    const outcome = this.tracker.update(message.ext, message.callId, message.state, message.detail);
+    if (outcome === 'unknown') {
+      this.logger.debug(`CALLSTATE for unknown call ${message.callId} on ${message.ext}: ignored`);
+    }
+  }
+
+  /** `OK CALL <ext> <number> <callId>`: a v2 TapiServer names the call it placed. */
+  #dialled(args: readonly string[]): void {
+    const [ext, number, callId] = args;
+    if (ext === undefined || number === undefined || callId === undefined) return; // v1
+    if (!EXTENSION_PATTERN.test(ext) || !CALL_ID_PATTERN.test(callId)) {
+      this.logger.warn(
+        `TapiServer's OK CALL ${args.join(' ').slice(0, 80)} ignored: bad extension or call id`,
+      );
+      return;
+    }
+    this.tracker.dialled(ext, number, callId);
+  }
+
+  /** Logs the call's new state and tells every session bound to its extension. */
+  #callChanged(call: TrackedCall): void {
+    const view = callViewOf(call, 0);
+    const key = callKey(view);
+    view.reached = this.#reached.get(key) ?? 0;
+    if (call.state === 'ended') this.#reached.delete(key);
+    this.calls.record(view);
+    this.emit('call', view);
+    const sessions = this.registry.sessionsOf(call.extension);
+    if (sessions.size === 0) return;
+    const event = JSON.stringify(callEventOf(call));
+    for (const id of sessions)
+      this.#open.get(id)?.session.deliver([CALL_EVENTS_DESTINATION], event);
   }
 
   #apply(effects: LinkEffects): void {
@@ -350,6 +414,12 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   /** Sends UNLISTEN for every phone and forgets every binding (shutdown). */
   unlistenAll(): void {
     for (const id of [...this.#open.keys()]) this.#apply(this.registry.unbind(id));
+  }
+
+  /** Shutdown: active calls are ended (`LINK_LOST`, so that the log keeps them) and forgotten. */
+  close(): void {
+    this.tracker.endAll('LINK_LOST');
+    this.tracker.stop();
   }
 
   // ---- views for the dashboard ----

@@ -7,10 +7,20 @@ export interface ClientSession {
   readonly transport: string;
   readonly connectedAt: number;
   /**
+   * The server segment of the SockJS transport URL (`000` in `/tapi-messenger/000/<id>/…`),
+   * null for the raw WebSocket endpoint.
+   */
+  readonly sockjsServerId: string | null;
+  /**
    * Sends `body` (JSON) as one MESSAGE to each of this session's subscriptions on any of
    * `destinations`. Returns how many MESSAGE frames went out.
    */
   deliver(destinations: readonly string[], body: string): number;
+  /**
+   * Sends `body` (JSON) as one MESSAGE to one subscription: the first one on the first of
+   * `choices` this session subscribed to. Returns 1, or 0 when it has none of them.
+   */
+  deliverOnce(choices: readonly string[], body: string): number;
   /** Ends the session from the server side. */
   close(reason: string): void;
 }
@@ -25,6 +35,8 @@ export interface ClientApplication {
     headers: ReadonlyMap<string, string>,
     body: Buffer,
   ): void;
+  /** The session subscribed to `destination` (it may already receive messages there). */
+  subscribed(session: ClientSession, destination: string): void;
   closed(session: ClientSession, reason: string): void;
 }
 

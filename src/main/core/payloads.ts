@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import type { CallDirection, CallState, EndCause } from '../../shared/calls.js';
+import { isMissed, type TrackedCall } from './call-tracker.js';
 
 /**
- * What browsers send, validated at the edge (docs/protocol.md §2). Handlers only ever see these types.
+ * What browsers send, validated at the edge (docs/protocol.md §2), and what they are sent.
+ * Handlers only ever see these types.
  */
 
 /** `apex_session` header of `SEND /tapi/listen`: APEX session ids are numbers, but any token is looked up. */
@@ -49,4 +52,45 @@ export function parseJsonBody<T>(
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, message: parsed.error.issues.map((i) => i.message).join('; ') };
+}
+
+/**
+ * Body of a call event on `/user/queue/call-events` (docs/protocol.md). Times are ISO 8601;
+ * whatever is not known is null.
+ */
+export interface CallEvent {
+  callId: string;
+  extension: string;
+  direction: CallDirection;
+  state: CallState;
+  from: string;
+  to: string;
+  name: string | null;
+  answeredBy: string | null;
+  cause: EndCause | null;
+  /** True on `ended` of an inbound call that was never answered. */
+  missed: boolean;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function callEventOf(call: TrackedCall): CallEvent {
+  return {
+    callId: call.callId,
+    extension: call.extension,
+    direction: call.direction,
+    state: call.state,
+    from: call.from,
+    to: call.to,
+    name: call.name,
+    answeredBy: call.answeredBy,
+    cause: call.cause,
+    missed: isMissed(call),
+    startedAt: new Date(call.startedAt).toISOString(),
+    answeredAt: iso(call.answeredAt),
+    endedAt: iso(call.endedAt),
+  };
 }

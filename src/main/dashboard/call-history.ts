@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CallView } from '../../shared/bridge.js';
 import type { Logger } from '../core/log.js';
 import type { CallStore } from '../core/call-log.js';
+import { CALL_STATES, END_CAUSES } from '../../shared/calls.js';
 
 export interface CallHistoryOptions {
   /** The data folder: `calls.jsonl` and the previous file `calls.1.jsonl` live here. */
@@ -15,7 +16,10 @@ export interface CallHistoryOptions {
   keep?: number;
 }
 
-/** What a line of the file must hold; anything else is skipped when loading. */
+/**
+ * What a line of the file must hold; anything else is skipped when loading. Lines written before
+ * calls had a lifecycle hold only the first six keys: they read as ended inbound calls.
+ */
 const callSchema = z.object({
   at: z.number().finite(),
   extension: z.string(),
@@ -23,6 +27,13 @@ const callSchema = z.object({
   name: z.string().nullable(),
   callId: z.string().nullable(),
   reached: z.number().int().min(0),
+  direction: z.enum(['in', 'out']).default('in'),
+  state: z.enum(CALL_STATES).default('ended'),
+  answeredBy: z.string().nullable().default(null),
+  answeredAt: z.number().finite().nullable().default(null),
+  endedAt: z.number().finite().nullable().default(null),
+  cause: z.enum(END_CAUSES).nullable().catch(null).default(null),
+  missed: z.boolean().default(false),
 });
 
 export const CURRENT_FILE = 'calls.jsonl';

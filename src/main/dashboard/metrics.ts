@@ -72,6 +72,19 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
+  const calls = new Counter({
+    name: `${PREFIX}calls_total`,
+    help: 'Ended calls by outcome: answered, missed (inbound, never answered) or ended_other.',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const ringToAnswer = new Histogram({
+    name: `${PREFIX}ring_to_answer_seconds`,
+    help: 'From the INCOMING line to CONNECTED, for answered inbound calls (observed at their end).',
+    buckets: [1, 2, 5, 10, 15, 20, 30, 45, 60, 120, 300],
+    registers: [registry],
+  });
+  for (const outcome of ['answered', 'missed', 'ended_other']) calls.labels(outcome).inc(0);
   const dials = new Counter({
     name: `${PREFIX}dial_requests_total`,
     help: 'Click-to-dial requests by outcome (sent, or the error code sent back).',
@@ -106,13 +119,21 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
   listens.labels('listening').inc(0);
 
   const off = [
-    router.on('call', (call) => {
+    router.on('delivered', ({ reached, frames, latencyMs }) => {
       incoming.inc();
-      if (call.reached > 0) delivered.inc();
-    }),
-    router.on('delivered', ({ frames, latencyMs }) => {
+      if (reached === 0) return;
+      delivered.inc();
       screenPops.inc(frames);
       latency.observe(latencyMs / 1000);
+    }),
+    router.on('call', (call) => {
+      if (call.state !== 'ended') return;
+      if (call.answeredAt !== null) {
+        calls.labels('answered').inc();
+        if (call.direction === 'in') ringToAnswer.observe((call.answeredAt - call.at) / 1000);
+      } else {
+        calls.labels(call.missed ? 'missed' : 'ended_other').inc();
+      }
     }),
     router.on('dial', ({ outcome }) => dials.labels(outcome).inc()),
     router.on('listen', ({ outcome }) => listens.labels(outcome).inc()),

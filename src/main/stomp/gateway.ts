@@ -70,7 +70,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     this.#sessions = new SessionTable(server, app, logger, Date.now, this.#guard);
     this.#sessions.on('protocol-error', (event) => this.emit('protocol-error', event));
     this.#prefix = server.path;
-    this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/[^/.]+/([^/.]+)/`);
+    this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/([^/.]+)/([^/.]+)/`);
     this.#assets = new Map([...clientAssets(), ...(options.extraAssets ?? [])]);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void =>
       this.#guard.run(
@@ -256,7 +256,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
 
   /** `xhr_send` trusts any known session id: bind HTTP sessions to the address that opened them. */
   #sameClient(req: http.IncomingMessage, pathname: string): boolean {
-    const sid = this.#sidPattern.exec(pathname)?.[1];
+    const sid = this.#sidPattern.exec(pathname)?.[2];
     if (sid === undefined) return true;
     const existing = this.#sessions.get(sid);
     return existing === undefined || existing.clientAddress === (req.socket.remoteAddress ?? '');
@@ -323,8 +323,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   }
 
   #onSockJsConnection(conn: sockjs.Connection): void {
-    const sid = this.#sidPattern.exec(conn.pathname)?.[1];
-    if (sid === undefined) {
+    const [, serverId, sid] = this.#sidPattern.exec(conn.pathname) ?? [];
+    if (sid === undefined || serverId === undefined) {
       closeSockjs(conn, 4400, 'cannot read the session id from the transport URL');
       return;
     }
@@ -355,7 +355,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       abort: (reason) => soon(() => abortSockjs(conn, 4008, closeReason(reason))),
       pendingBytes: () => sockjsPendingBytes(conn),
     };
-    const session = this.#sessions.open(sid, transport);
+    const session = this.#sessions.open(sid, transport, serverId);
     if (!session) return;
     const cutOff = (): void => {
       soon(() => abortSockjs(conn, 4500, 'internal error'));

@@ -7,7 +7,7 @@ import {
 } from '../core/client-session.js';
 import type { ServerConfig } from '../config/schema.js';
 import { StompSession, type StompSessionHandler } from './stomp-session.js';
-import { encodeFrame, prepareBody } from './frame-encoder.js';
+import { encodeFrame } from './frame-encoder.js';
 import type { Transport } from './transport.js';
 import { Containment } from '../core/containment.js';
 import { quote } from '../core/client-text.js';
@@ -36,7 +36,10 @@ export interface GatewayEvents {
 
 /** A session as the application sees it, backed by a STOMP session. */
 export class GatewaySession implements ClientSession {
-  constructor(readonly stomp: StompSession) {}
+  constructor(
+    readonly stomp: StompSession,
+    readonly sockjsServerId: string | null,
+  ) {}
   get id(): string {
     return this.stomp.id;
   }
@@ -50,7 +53,10 @@ export class GatewaySession implements ClientSession {
     return this.stomp.connectedAt;
   }
   deliver(destinations: readonly string[], body: string): number {
-    return this.stomp.deliver(destinations, prepareBody(body));
+    return this.stomp.deliver(destinations, body);
+  }
+  deliverOnce(choices: readonly string[], body: string): number {
+    return this.stomp.deliverOnce(choices, body);
   }
   close(reason: string): void {
     this.stomp.close(reason);
@@ -81,6 +87,10 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
       connected: (stomp) => {
         const current = this.#sessions.get(stomp.id);
         if (current?.stomp === stomp) this.app.opened(current);
+      },
+      subscribed: (stomp, destination) => {
+        const current = this.#sessions.get(stomp.id);
+        if (current?.stomp === stomp) this.app.subscribed(current, destination);
       },
       refuseSend: (destination) =>
         destination.startsWith(APPLICATION_PREFIX)
@@ -133,7 +143,11 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
    * Opens a session on `transport`, or refuses it (ERROR, close, a `TOO_MANY_SESSIONS`
    * protocol-error; returns null) when `maxSessions` are open already.
    */
-  open(id: string, transport: Transport): GatewaySession | null {
+  open(
+    id: string,
+    transport: Transport,
+    sockjsServerId: string | null = null,
+  ): GatewaySession | null {
     const { limits } = this;
     const address = transport.remoteAddress;
     const refusal =
@@ -184,7 +198,7 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
       this.#handler,
       this.logger,
     );
-    const session = new GatewaySession(stomp);
+    const session = new GatewaySession(stomp, sockjsServerId);
     this.#sessions.set(id, session);
     return session;
   }

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.js';
 import { FrameDecoder } from './frame-codec.js';
-import { encodeFrame, encodeMessage, type HeaderList, type PreparedBody } from './frame-encoder.js';
+import { encodeFrame, encodeMessage, prepareBody, type HeaderList } from './frame-encoder.js';
 import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
 import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
 import { SubscriptionIndex } from './subscriptions.js';
@@ -33,6 +33,8 @@ export interface StompSessionOptions {
 export interface StompSessionHandler {
   /** CONNECT accepted; the session may now receive messages. */
   connected(session: StompSession): void;
+  /** A SUBSCRIBE was accepted. */
+  subscribed(session: StompSession, destination: string): void;
   /** A SEND to an application destination (the gateway checks the prefix before). */
   send(session: StompSession, destination: string, frame: StompFrame): void;
   /** Decides whether a client may SEND to `destination`; returns a refusal message or null. */
@@ -156,16 +158,16 @@ export class StompSession {
   /**
    * Sends a prepared MESSAGE to every subscription of this session on any of `destinations`,
    * all in one transport write (STOMP clients read several frames from one message).
-   * Returns how many frames were sent.
+   * Returns how many frames were sent. The body is prepared only if some subscription matches.
    */
-  deliver(destinations: readonly string[], body: PreparedBody): number {
+  deliver(destinations: readonly string[], body: string): number {
     if (this.#phase !== 'connected' || this.#condemned) return 0;
     let text = '';
     let sent = 0;
     for (const destination of destinations) {
       for (const sub of this.#subs.idsFor(destination)) {
         const id = `${this.id}-${++this.#messageSeq}`;
-        text += encodeMessage(destination, sub, id, body, this.version);
+        text += encodeMessage(destination, sub, id, prepareBody(body), this.version);
         sent++;
       }
     }
@@ -187,6 +189,22 @@ export class StompSession {
         this.#fail(error);
       }
     };
+  }
+
+  /**
+   * Sends one MESSAGE to the first subscription on the first of `choices` this session has.
+   * Returns 1, or 0 when it has none.
+   */
+  deliverOnce(choices: readonly string[], body: string): number {
+    if (this.#phase !== 'connected' || this.#condemned) return 0;
+    for (const destination of choices) {
+      const sub = this.#subs.idsFor(destination)[0];
+      if (sub === undefined) continue;
+      const id = `${this.id}-${++this.#messageSeq}`;
+      this.#write(encodeMessage(destination, sub, id, prepareBody(body), this.version));
+      return 1;
+    }
+    return 0;
   }
 
   /** Ends the session from the server side (shutdown, duplicate id, eviction). */
@@ -325,7 +343,10 @@ export class StompSession {
           );
         }
         this.#subs.add(id, destination);
-        break;
+        // The receipt first: a client waiting for it must not miss what the handler sends.
+        this.#sendReceipt(frame);
+        this.handler.subscribed(this, destination);
+        return;
       }
       case 'UNSUBSCRIBE': {
         const id =

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
 
 /**
- * The TapiServer line protocol, version 1 (docs/protocol.md §3), both ways. Pure: bytes in, messages out;
- * commands in, lines out. Nothing leaves as a line unless every token matches its pattern.
+ * The TapiServer line protocol (docs/protocol.md §3, with its call lifecycle), both ways.
+ * Pure: bytes in, messages out; commands in, lines out. Nothing leaves as a line unless every token matches its pattern.
  */
 
 export const MAX_LINE_BYTES = 1024;
@@ -67,9 +67,28 @@ export class LineSplitter {
 
 // ---- TapiServer → agent ----
 
+/** `CALLSTATE` states: TAPI's names for inbound calls, plus the outbound DIALING and RINGBACK. */
+export const TAPI_CALL_STATES = [
+  'RINGING',
+  'DIALING',
+  'RINGBACK',
+  'CONNECTED',
+  'ONHOLD',
+  'DISCONNECTED',
+  'IDLE',
+] as const;
+export type TapiCallState = (typeof TAPI_CALL_STATES)[number];
+
 export type TapiMessage =
   | { kind: 'incoming'; ext: string; caller: string; callId: string | null; name: string | null }
-  | { kind: 'callstate'; ext: string; callId: string; state: string }
+  | {
+      kind: 'callstate';
+      ext: string;
+      callId: string;
+      state: TapiCallState;
+      /** CONNECTED: the answering extension; DISCONNECTED: the cause; else whatever followed. */
+      detail: string | null;
+    }
   | { kind: 'ok'; verb: string; args: string[] }
   | { kind: 'error'; verb: string; args: string[] }
   | { kind: 'pong' };
@@ -86,7 +105,13 @@ const name = z
   .regex(/^[^\x00-\x1f\x7f]*$/, 'has control characters');
 
 const incomingSchema = z.tuple([ext, token, token.optional()]).rest(z.string());
-const callstateSchema = z.tuple([ext, token, token]);
+const callstateSchema = z
+  .tuple([
+    ext,
+    token,
+    z.enum(TAPI_CALL_STATES, { error: (i) => `is not a call state (${String(i.input)})` }),
+  ])
+  .rest(z.string());
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -136,8 +161,24 @@ export function parseLine(bytes: Buffer): ParsedLine {
     case 'CALLSTATE': {
       const parsed = callstateSchema.safeParse(args);
       if (!parsed.success) return { ok: false, problem: `CALLSTATE: ${problemOf(parsed.error)}` };
-      const [e, callId, state] = parsed.data;
-      return { ok: true, message: { kind: 'callstate', ext: e, callId, state } };
+      const [e, callId, state, ...rest] = parsed.data;
+      const detail = rest.join(' ').trim();
+      const checked = name.safeParse(detail);
+      if (!checked.success)
+        return {
+          ok: false,
+          problem: `CALLSTATE: detail ${checked.error.issues[0]?.message ?? 'is invalid'}`,
+        };
+      return {
+        ok: true,
+        message: {
+          kind: 'callstate',
+          ext: e,
+          callId,
+          state,
+          detail: detail === '' ? null : detail,
+        },
+      };
     }
     case 'OK':
     case 'ERROR': {
