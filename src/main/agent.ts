@@ -42,6 +42,8 @@ export class Agent extends TypedEmitter<AgentEvents> {
   #callStore: CallStore | null = null;
   /** With `cluster` configured: the RabbitMQ adapter and the router's link that uses it. */
   #cluster: { adapter: RabbitCluster; link: ClusterLink } | null = null;
+  /** Missed calls since the operator last looked (`markCallsSeen`). */
+  #missedCalls = 0;
 
   private constructor(
     readonly config: Config,
@@ -151,6 +153,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
     router.on('call', (call) => {
       if (call.state === 'ended') this.#callStore?.append(call);
       this.emit('dashboard', { type: 'call', call });
+      if (call.missed) {
+        this.#missedCalls++;
+        this.emit('dashboard', { type: 'missed-calls', count: this.#missedCalls });
+      }
     });
   }
 
@@ -163,6 +169,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
       sessions: this.router.sessions(),
       phones: this.router.phones(),
       calls: this.router.calls.list(),
+      missedCalls: this.#missedCalls,
     };
     const cluster = this.clusterView();
     return cluster ? { ...snapshot, cluster } : snapshot;
@@ -173,6 +180,18 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const cluster = this.#cluster;
     if (!cluster) return null;
     return { ...cluster.adapter.view(), served: cluster.link.remoteListens() };
+  }
+
+  /** Missed calls since the operator last looked at the call log (the tray shows them). */
+  get missedCalls(): number {
+    return this.#missedCalls;
+  }
+
+  /** The operator looked at the call log: the missed-calls count starts again from 0. */
+  markCallsSeen(): void {
+    if (this.#missedCalls === 0) return;
+    this.#missedCalls = 0;
+    this.emit('dashboard', { type: 'missed-calls', count: 0 });
   }
 
   restartLink(): void {

@@ -12,7 +12,7 @@ import {
 
 /**
  * The Electron side of the dashboard bridge: the same `DashboardBridge` as the headless one,
- * over IPC. The page gets only these three functions, never `ipcRenderer`.
+ * over IPC. The page gets only these four functions, never `ipcRenderer`.
  */
 
 const listeners = new Map<number, (events: BridgeEvent[]) => void>();
@@ -38,6 +38,11 @@ const bridge: DashboardBridge = {
   async restartLink() {
     const result = (await ipcRenderer.invoke(INVOKE.restartLink)) as RestartLinkResult;
     if (result.error !== null) throw new Error(result.error);
+  },
+
+  markCallsSeen() {
+    ipcRenderer.send(TO_MAIN.callsSeen);
+    return Promise.resolve();
   },
 };
 

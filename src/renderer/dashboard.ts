@@ -43,6 +43,17 @@ export function mountDashboard(root: HTMLElement, bridge: DashboardBridge): Rend
   ]);
   let bridgeConnected = true;
 
+  /** Missed calls count as seen once the call log is on screen in a window that has focus. */
+  const markCallsSeen = (): void => {
+    if (!store.state || store.state.missedCalls === 0) return;
+    if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    if (calls.panel.element.offsetParent === null) return; // another tab is shown
+    bridge.markCallsSeen().catch(() => undefined);
+  };
+  window.addEventListener('focus', markCallsSeen);
+  document.addEventListener('visibilitychange', markCallsSeen);
+  tabs.element.addEventListener('click', markCallsSeen);
+
   const render = (changed: ReadonlySet<Slice>): void => {
     const state = store.state;
     if (changed.has('bridge')) banner.render(state, bridgeConnected);
@@ -59,7 +70,9 @@ export function mountDashboard(root: HTMLElement, bridge: DashboardBridge): Rend
     }
     if (changed.has('calls')) {
       calls.render(state);
-      tabs.setCount('calls', count(state.calls.length));
+      const missed = state.missedCalls > 0 ? ` · ${count(state.missedCalls)} missed` : '';
+      tabs.setCount('calls', count(state.calls.length) + missed);
+      markCallsSeen();
     }
     root.removeAttribute('aria-busy');
   };

@@ -116,6 +116,8 @@ export interface Snapshot {
   /** Absent when the agent is not in a cluster. */
   cluster?: ClusterView;
   core?: CoreView;
+  /** Missed calls since the operator last looked at the call log (`markCallsSeen`). */
+  missedCalls: number;
 }
 
 /** Changes pushed after a snapshot; applying them in order keeps a snapshot current. */
@@ -126,7 +128,9 @@ export type DashboardEvent =
   | { type: 'session-updated'; session: SessionView }
   | { type: 'session-closed'; id: string }
   | { type: 'phones'; phones: PhoneView[] }
+  /** A call began or changed: it replaces the entry with the same `callKey`, if any. */
   | { type: 'call'; call: CallView }
+  | { type: 'missed-calls'; count: number }
   | { type: 'cluster'; cluster: ClusterView };
 
 /**
@@ -146,4 +150,6 @@ export interface DashboardBridge {
   onEvents(listener: (events: BridgeEvent[]) => void): () => void;
   /** Rejects with a message for the operator when the agent could not be asked. */
   restartLink(): Promise<void>;
+  /** The operator has seen the call log: the missed-calls count starts again from 0. */
+  markCallsSeen(): Promise<void>;
 }

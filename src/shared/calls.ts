@@ -29,5 +29,15 @@ export type DisconnectCause = (typeof DISCONNECT_CAUSES)[number];
  * Why a call ended: TapiServer's cause, or the agent's own — `LINK_LOST` (the TapiServer link
  * dropped) or `TIMEOUT` (no line about the call for `tapi.callTimeoutMs`).
  */
+/** Identifies a call in the log and on the dashboard: extension and call id. */
+export function callKey(call: {
+  extension: string;
+  callId: string | null;
+  /** Tells apart calls of old logs, which have no id. */
+  at: number;
+}): string {
+  return `${call.extension} ${call.callId ?? `@${call.at}`}`;
+}
+
 export const END_CAUSES = [...DISCONNECT_CAUSES, 'LINK_LOST', 'TIMEOUT'] as const;
 export type EndCause = (typeof END_CAUSES)[number];

@@ -1,14 +1,16 @@
 import type { BridgeEvent } from './bridge.js';
+import { callKey } from './calls.js';
 
 /** How many calls a view keeps; older ones in a batch are dropped before they are applied. */
 export const MAX_CALLS = 500;
 
 /**
  * Folds a run of events into a shorter one with the same effect when applied in order to the
- * same state: only the last `link`, `directory`, `cluster`, `phones` and `bridge` event counts, only the
- * last change of each session, nothing before the last `snapshot`, and at most `maxCalls`
- * calls (the newest). Returns events of the input, never new objects, in this order:
- * snapshot, bridge, link, directory, cluster, sessions, phones, calls (oldest first).
+ * same state: only the last `link`, `directory`, `cluster`, `phones`, `missed-calls` and
+ * `bridge` event counts, only the last change of each session and of each call, nothing before
+ * the last `snapshot`, and at most `maxCalls` calls (the newest). Returns events of the input,
+ * never new objects, in this order: snapshot, bridge, link, directory, cluster, sessions, phones,
+ * missed-calls, calls (in the order they first appeared).
  *
  * Pure; the dashboard server coalesces before it sends, the dashboard before it renders.
  */
@@ -22,15 +24,16 @@ export function coalesceEvents<E extends BridgeEvent>(
   let directory: E | undefined;
   let phones: E | undefined;
   let cluster: E | undefined;
+  let missed: E | undefined;
   let sessions = new Map<string, E>();
-  let calls: E[] = [];
+  let calls = new Map<string, E>();
   for (const event of events) {
     switch (event.type) {
       case 'snapshot':
         snapshot = event;
-        link = directory = phones = cluster = undefined;
+        link = directory = phones = cluster = missed = undefined;
         sessions = new Map();
-        calls = [];
+        calls = new Map();
         break;
       case 'bridge':
         bridge = event;
@@ -56,8 +59,12 @@ export function coalesceEvents<E extends BridgeEvent>(
         sessions.delete(event.id);
         sessions.set(event.id, event);
         break;
+      case 'missed-calls':
+        missed = event;
+        break;
       case 'call':
-        calls.push(event);
+        // A call's later state replaces its earlier one where that one was (the store does so).
+        calls.set(callKey(event.call), event);
         break;
     }
   }
@@ -65,6 +72,8 @@ export function coalesceEvents<E extends BridgeEvent>(
   for (const one of [snapshot, bridge, link, directory, cluster]) if (one) out.push(one);
   out.push(...sessions.values());
   if (phones) out.push(phones);
-  out.push(...(calls.length > maxCalls ? calls.slice(calls.length - maxCalls) : calls));
+  if (missed) out.push(missed);
+  const kept = [...calls.values()];
+  out.push(...(kept.length > maxCalls ? kept.slice(kept.length - maxCalls) : kept));
   return out;
 }

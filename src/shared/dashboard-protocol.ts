@@ -18,7 +18,7 @@ export type ServerMessage =
   | { type: 'events'; events: BridgeEvent[] }
   | { type: 'restart-link-result'; id: number; error: string | null };
 
-export type ClientMessage = { type: 'restart-link'; id: number };
+export type ClientMessage = { type: 'restart-link'; id: number } | { type: 'calls-seen' };
 
 /** `GET /health`: 200 when the TapiServer link is connected, 503 when it is not. */
 export interface HealthReport {

@@ -22,6 +22,8 @@ export const TO_MAIN = {
   subscribe: 'dashboard:subscribe',
   /** `SubscriptionMessage`: stop. */
   unsubscribe: 'dashboard:unsubscribe',
+  /** No payload: the operator has seen the call log (missed-calls count back to 0). */
+  callsSeen: 'dashboard:calls-seen',
 } as const;
 
 /** Main → renderer (`webContents.send` / `ipcRenderer.on`). */

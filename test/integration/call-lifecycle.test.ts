@@ -107,6 +107,9 @@ test('call events: ringing, answered, ended — and a call nobody answered is mi
     ],
     'the call log holds each call once, as it ended',
   );
+  assert.equal(h.agent.snapshot().missedCalls, 1, 'the tray counts the missed call');
+  h.agent.markCallsSeen();
+  assert.equal(h.agent.snapshot().missedCalls, 0, 'until the operator looks');
 });
 
 test('a page that subscribes mid-call first gets the state of the active call', async (t) => {

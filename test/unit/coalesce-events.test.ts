@@ -40,6 +40,7 @@ const snapshot = (sessions: SessionView[] = [], calls: CallView[] = []): Snapsho
   sessions,
   phones: [],
   calls,
+  missedCalls: 0,
 });
 
 /** The store's state in a comparable form. */
@@ -115,6 +116,10 @@ const eventArb: fc.Arbitrary<BridgeEvent> = fc.oneof(
   fc.constantFrom('a', 'b', 'c', 'x').map((id): BridgeEvent => ({ type: 'session-closed', id })),
   fc.nat(3).map(phonesEvent),
   fc.nat(10_000).map((n): BridgeEvent => ({ type: 'call', call: call(n) })),
+  fc
+    .tuple(fc.nat(5), fc.constantFrom('ringing', 'answered', 'ended'))
+    .map(([n, state]): BridgeEvent => ({ type: 'call', call: { ...call(n), state } })),
+  fc.nat(3).map((count): BridgeEvent => ({ type: 'missed-calls', count })),
   fc.boolean().map((connected): BridgeEvent => ({ type: 'bridge', connected })),
   fc.constantFrom('a', 'z').map(snapshotEvent),
 );
@@ -167,4 +172,28 @@ test('cluster: only the last cluster event of a batch counts; the store shows it
   const changed = store.apply(out);
   assert.ok(changed.has('cluster'));
   assert.equal(clusterOf(), 'connected');
+});
+
+test('the store keeps each call once: its latest state, where it first appeared', () => {
+  const store = new DashboardStore();
+  store.apply([{ type: 'snapshot', snapshot: snapshot([], [call(0)]) }]);
+  const ringing = (n: number): CallView => ({ ...call(n), state: 'ringing' });
+  store.apply([
+    { type: 'call', call: ringing(1) },
+    { type: 'call', call: ringing(2) },
+    { type: 'call', call: { ...call(1), state: 'answered' } },
+  ]);
+  store.apply([
+    { type: 'call', call: { ...call(2), missed: true } },
+    { type: 'missed-calls', count: 1 },
+  ]);
+  assert.deepEqual(
+    store.state?.calls.map((c) => [c.callId, c.state, c.missed]),
+    [
+      ['c2', 'ended', true],
+      ['c1', 'answered', false],
+      ['c0', 'ended', false],
+    ],
+  );
+  assert.equal(store.state?.missedCalls, 1);
 });

@@ -30,11 +30,13 @@ class FakeAgent implements DashboardSource {
       sessions: [],
       phones: [],
       calls: [...this.calls].reverse(),
+      missedCalls: 0,
     };
   }
   restartLink(): void {
     this.restarts++;
   }
+  markCallsSeen(): void {}
   on(event: 'dashboard', listener: (event: DashboardEvent) => void): () => void {
     this.#events.on(event, listener);
     return () => this.#events.off(event, listener);

@@ -1,5 +1,6 @@
 import type { CallView } from '../../shared/bridge.js';
 import { isMissed, type TrackedCall } from './call-tracker.js';
+import { callKey } from '../../shared/calls.js';
 
 /** Where calls are kept across restarts (the dashboard's JSON-lines file implements it). */
 export interface CallStore {
@@ -28,11 +29,6 @@ export function callViewOf(call: TrackedCall, reached: number): CallView {
     cause: call.cause,
     missed: isMissed(call),
   };
-}
-
-/** Identifies a call in the log (and in the dashboard): extension and call id. */
-export function callKey(call: Pick<CallView, 'extension' | 'callId' | 'at'>): string {
-  return `${call.extension} ${call.callId ?? `@${call.at}`}`;
 }
 
 /**

@@ -4,7 +4,8 @@ import type { ClientApplication, ClientSession } from './client-session.js';
 import type { Directory, Resolution } from '../directory/directory.js';
 import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
 import { SessionRegistry, type Binding, type LinkEffects } from './session-registry.js';
-import { CallLog, callKey, callViewOf } from './call-log.js';
+import { CallLog, callViewOf } from './call-log.js';
+import { callKey } from '../../shared/calls.js';
 import { CallTracker, DEFAULT_CALL_TIMEOUT_MS, type TrackedCall } from './call-tracker.js';
 import { normaliseNumber } from './number-rules.js';
 import {
@@ -363,9 +364,9 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     }
     this.emit('delivered', { reached, frames: reached, latencyMs: performance.now() - receivedAt });
     this.logger.info(
-      `incoming call ${call.callId} on ${call.extension} from ${call.from}: ${reached} session(s) reached`,
+      `incoming call on ${call.extension} from ${call.from} (${call.callId}): ${reached} session(s) reached`,
     );
-    this.#reached.set(callKey(callViewOf(call, 0)), reached);
+    this.#reached.set(callKey({ ...call, at: call.startedAt }), reached);
     this.tracker.announce(call.extension, call.callId, name === 'UNKNOWN' ? null : name);
   }
 

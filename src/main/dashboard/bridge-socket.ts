@@ -9,7 +9,10 @@ import type { Logger } from '../core/log.js';
 import { Containment } from '../core/containment.js';
 import type { DashboardHub } from './dashboard-hub.js';
 
-const clientMessageSchema = z.object({ type: z.literal('restart-link'), id: z.number().int() });
+const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('restart-link'), id: z.number().int() }),
+  z.object({ type: z.literal('calls-seen') }),
+]);
 
 /** A page that reads slower than this many bytes behind gets coalesced batches, not a backlog. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -19,7 +22,7 @@ const FOLD_AT = 2000;
 
 /**
  * The headless bridge's WebSocket: each page gets the hub's batches as `events` messages
- * (first a snapshot) and may ask for `restart-link`. A slow page never makes the agent buffer
+ * (first a snapshot) and may ask for `restart-link` or say `calls-seen`. A slow page never makes the agent buffer
  * without bound: what it has not taken yet is coalesced again.
  */
 export class BridgeSocket {
@@ -91,7 +94,13 @@ export class BridgeSocket {
     }
     const message = clientMessageSchema.safeParse(value);
     if (!message.success) {
-      this.logger.debug('dashboard socket: ignored a message that is not {type:"restart-link",id}');
+      this.logger.debug(
+        'dashboard socket: ignored a message that is not {type:"restart-link",id} or {type:"calls-seen"}',
+      );
+      return;
+    }
+    if (message.data.type === 'calls-seen') {
+      this.hub.markCallsSeen();
       return;
     }
     let error: string | null = null;

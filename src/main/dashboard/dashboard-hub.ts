@@ -6,6 +6,7 @@ import type { Logger } from '../core/log.js';
 export interface DashboardSource {
   snapshot(): Snapshot;
   restartLink(): void;
+  markCallsSeen(): void;
   on(event: 'dashboard', listener: (event: DashboardEvent) => void): () => void;
 }
 
@@ -42,6 +43,10 @@ export class DashboardHub {
 
   restartLink(): void {
     this.source.restartLink();
+  }
+
+  markCallsSeen(): void {
+    this.source.markCallsSeen();
   }
 
   get subscriberCount(): number {

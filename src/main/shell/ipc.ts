@@ -88,6 +88,9 @@ export function registerDashboardIpc(
       }),
     );
   });
+  ipcMain.on(TO_MAIN.callsSeen, (event) => {
+    if (trusted(event)) hub.markCallsSeen();
+  });
   ipcMain.on(TO_MAIN.unsubscribe, (event, message: unknown) => {
     if (!isSubscription(message)) return;
     const id = key(event.sender, message.subscription);
@@ -102,5 +105,6 @@ export function registerDashboardIpc(
     ipcMain.removeHandler(INVOKE.restartLink);
     ipcMain.removeAllListeners(TO_MAIN.subscribe);
     ipcMain.removeAllListeners(TO_MAIN.unsubscribe);
+    ipcMain.removeAllListeners(TO_MAIN.callsSeen);
   };
 }

@@ -98,6 +98,13 @@ export class SocketBridge implements DashboardBridge {
     });
   }
 
+  markCallsSeen(): Promise<void> {
+    const socket = [...this.#sockets].find((ws) => ws.readyState === WebSocket.OPEN);
+    const message: ClientMessage = { type: 'calls-seen' };
+    socket?.send(JSON.stringify(message));
+    return Promise.resolve();
+  }
+
   #url(): string {
     const scheme = this.origin.protocol === 'https:' ? 'wss' : 'ws';
     return `${scheme}://${this.origin.host}${DASHBOARD_PATHS.bridge}`;

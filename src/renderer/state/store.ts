@@ -9,6 +9,7 @@ import type {
   SessionView,
 } from '../../shared/bridge.js';
 import { MAX_CALLS } from '../../shared/coalesce-events.js';
+import { callKey } from '../../shared/calls.js';
 
 /** Parts of the view that can change independently; views re-render only theirs. */
 export type Slice = 'link' | 'directory' | 'sessions' | 'phones' | 'calls' | 'bridge' | 'cluster';
@@ -20,8 +21,10 @@ export interface DashboardState {
   directory: DirectoryView;
   sessions: Map<string, SessionView>;
   phones: PhoneView[];
-  /** Newest first, at most MAX_CALLS. */
+  /** Newest first, at most MAX_CALLS; each call once, as it is now. */
   calls: CallView[];
+  /** Missed calls since the operator last looked. */
+  missedCalls: number;
   /** False while the bridge has lost its agent (what is shown may be stale). */
   bridgeConnected: boolean;
   /** Null when the agent is not in a cluster. */
@@ -54,7 +57,10 @@ export class DashboardStore {
   /** Applies a batch; returns which slices changed. */
   apply(events: readonly BridgeEvent[]): Set<Slice> {
     const changed = new Set<Slice>();
-    const newCalls: CallView[] = [];
+    /** Calls not in the state yet, by key, oldest first (Map order: first seen). */
+    const newCalls = new Map<string, CallView>();
+    /** Where each call of the state is, built on the first call event of the batch. */
+    let slots: Map<string, number> | null = null;
     for (const event of events) {
       if (event.type === 'snapshot') {
         const { snapshot } = event;
@@ -66,11 +72,13 @@ export class DashboardStore {
           sessions: new Map(snapshot.sessions.map((s) => [s.id, s])),
           phones: snapshot.phones,
           calls: snapshot.calls.slice(0, MAX_CALLS),
+          missedCalls: snapshot.missedCalls,
           bridgeConnected: this.#state?.bridgeConnected ?? true,
           cluster: snapshot.cluster ?? null,
           core: snapshot.core ?? null,
         };
-        newCalls.length = 0;
+        newCalls.clear();
+        slots = null;
         for (const slice of ALL) changed.add(slice);
         continue;
       }
@@ -104,8 +112,17 @@ export class DashboardStore {
           state.phones = event.phones;
           changed.add('phones');
           break;
-        case 'call':
-          newCalls.push(event.call);
+        case 'call': {
+          const key = callKey(event.call);
+          slots ??= new Map(state.calls.map((call, i) => [callKey(call), i]));
+          const slot = newCalls.has(key) ? undefined : slots.get(key);
+          if (slot === undefined) newCalls.set(key, event.call);
+          else state.calls[slot] = event.call;
+          changed.add('calls');
+          break;
+        }
+        case 'missed-calls':
+          state.missedCalls = event.count;
           changed.add('calls');
           break;
         case 'cluster':
@@ -114,10 +131,10 @@ export class DashboardStore {
           break;
       }
     }
-    if (newCalls.length > 0 && this.#state) {
-      newCalls.reverse();
-      const kept = this.#state.calls.slice(0, Math.max(0, MAX_CALLS - newCalls.length));
-      this.#state.calls = newCalls.slice(0, MAX_CALLS).concat(kept);
+    if (newCalls.size > 0 && this.#state) {
+      const fresh = [...newCalls.values()].reverse();
+      const kept = this.#state.calls.slice(0, Math.max(0, MAX_CALLS - fresh.length));
+      this.#state.calls = fresh.slice(0, MAX_CALLS).concat(kept);
     }
     return changed;
   }

@@ -1,15 +1,16 @@
 import type { CallView } from '../../shared/bridge.js';
 import type { DashboardState } from '../state/store.js';
 import { cell, h } from './dom.js';
-import { clock, count, reachedText } from './format.js';
+import { callStateText, clock, count, duration, reachedText } from './format.js';
 import { Panel, matches } from './panel.js';
 import { RowTable } from './row-table.js';
 
-/** The incoming-call log, newest first, with a filter box. */
+/** The call log, newest first: each call once, with its state; a filter box and a missed filter. */
 export class CallsPanel {
   readonly panel: Panel;
   readonly #table: RowTable<CallView>;
   #filter = '';
+  #missedOnly = false;
   #state: DashboardState | null = null;
 
   constructor() {
@@ -18,18 +19,28 @@ export class CallsPanel {
         { label: 'Time', className: 'c-time' },
         { label: 'Ext.', className: 'c-ext' },
         { label: 'Caller', className: 'c-caller' },
-        { label: 'Reached', className: 'c-reached' },
+        { label: 'State', className: 'c-state' },
+        { label: 'Duration', className: 'c-duration' },
+        { label: 'Reached', className: 'c-reached', wide: true },
       ],
       (c) => {
-        const caller = c.name ? `${c.caller} · ${c.name}` : c.caller;
+        const party = c.direction === 'out' ? `→ ${c.caller}` : c.caller;
+        const caller = c.name ? `${party} · ${c.name}` : party;
+        const state = callStateText(c);
         const row = h(
           'tr',
           {},
           cell(clock(c.at), 'time mono', new Date(c.at).toLocaleString()),
           cell(c.extension, 'mono'),
           cell(caller, undefined, caller),
-          cell(reachedText(c.reached), c.reached === 0 ? 'bad' : 'reached'),
+          cell(state, c.missed ? 'bad' : undefined, state),
+          cell(c.endedAt === null ? '' : duration(c.endedAt - c.at, '0 s'), 'num'),
+          cell(
+            c.direction === 'out' ? '' : reachedText(c.reached),
+            c.direction === 'in' && c.reached === 0 ? 'bad wide' : 'reached wide',
+          ),
         );
+        if (c.missed) row.className = 'missed';
         if (c.callId) row.title = `call id ${c.callId}`;
         return row;
       },
@@ -37,11 +48,18 @@ export class CallsPanel {
     this.panel = new Panel(
       {
         id: 'calls',
-        title: 'Incoming calls',
+        title: 'Calls',
         filter: {
-          placeholder: 'Filter: ext., caller…',
+          placeholder: 'Filter: ext., caller, state…',
           onChange: (text) => {
             this.#filter = text;
+            this.render(this.#state);
+          },
+        },
+        toggle: {
+          label: 'Missed only',
+          onChange: (on) => {
+            this.#missedOnly = on;
             this.render(this.#state);
           },
         },
@@ -55,9 +73,13 @@ export class CallsPanel {
     if (!state) return;
     const calls = state.calls;
     const shown =
-      this.#filter === ''
+      this.#filter === '' && !this.#missedOnly
         ? calls
-        : calls.filter((c) => matches(this.#filter, [c.extension, c.caller, c.name, c.callId]));
+        : calls.filter(
+            (c) =>
+              (!this.#missedOnly || c.missed) &&
+              matches(this.#filter, [c.extension, c.caller, c.name, c.callId, callStateText(c)]),
+          );
     this.panel.setCount(count(calls.length));
     this.#table.show(
       shown,

@@ -1,4 +1,6 @@
-/** How times, counts and durations read on the dashboard. */
+import type { CallView } from '../../shared/bridge.js';
+
+/** How times, counts, durations and call states read on the dashboard. */
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
@@ -16,10 +18,10 @@ export function clock(at: number, now = Date.now()): string {
   return today ? timeFormat.format(date) : `${dateFormat.format(date)} ${timeFormat.format(date)}`;
 }
 
-/** `just now`, `42 s`, `5 min`, `3 h 10 min`, `2 d`. */
-export function duration(ms: number): string {
+/** `just now` (or `short`), `42 s`, `5 min`, `3 h 10 min`, `2 d`. */
+export function duration(ms: number, short = 'just now'): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 2) return 'just now';
+  if (s < 2) return short;
   if (s < 60) return `${s} s`;
   const min = Math.floor(s / 60);
   if (min < 60) return `${min} min`;
@@ -35,6 +37,22 @@ export function count(n: number): string {
 /** `1 session`, `2 sessions`. */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+/** A call's state as the call log says it: `answered by 202`, `missed (NOANSWER)`, … */
+export function callStateText(call: CallView): string {
+  switch (call.state) {
+    case 'answered':
+      return call.answeredBy === null ? 'answered' : `answered by ${call.answeredBy}`;
+    case 'held':
+      return 'on hold';
+    case 'ended': {
+      const cause = call.cause === null ? '' : ` (${call.cause})`;
+      return call.missed ? `missed${cause}` : `ended${cause}`;
+    }
+    default:
+      return call.state;
+  }
 }
 
 /** What the call log says about how many pages got the screen-pop. */

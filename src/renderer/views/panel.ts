@@ -5,6 +5,8 @@ export interface PanelOptions {
   title: string;
   /** Adds a filter box; called with the trimmed, lower-cased text on every change. */
   filter?: { placeholder: string; onChange(text: string): void };
+  /** Adds a checkbox; called with its state on every change. */
+  toggle?: { label: string; onChange(on: boolean): void };
 }
 
 /** A titled box of the dashboard with a count and an optional filter box. */
@@ -34,6 +36,12 @@ export class Panel {
       });
       input.addEventListener('input', () => filter.onChange(input.value.trim().toLowerCase()));
       header.append(input);
+    }
+    const { toggle } = options;
+    if (toggle) {
+      const box = h('input', { attrs: { type: 'checkbox' } });
+      box.addEventListener('change', () => toggle.onChange(box.checked));
+      header.append(h('label', { className: 'toggle' }, box, toggle.label));
     }
     this.element = h(
       'section',
