@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CallTracker,
-  MAX_ACTIVE_CALLS_PER_EXTENSION,
+  MAX_ACTIVE_CALLS,
   isMissed,
   type TrackedCall,
 } from '../../src/main/core/call-tracker.js';
@@ -158,14 +158,18 @@ test('a call with no line about it for callTimeoutMs ends with TIMEOUT; a line r
   assert.equal(calls.activeCount, 0);
 });
 
-test('an extension holds a bounded number of active calls: the oldest gives way', () => {
+test('active calls are bounded: past the limit the oldest gives way', () => {
   const { calls, changes } = tracker();
-  for (let i = 0; i <= MAX_ACTIVE_CALLS_PER_EXTENSION; i++) {
-    calls.ring('201', '+48501', `c${i}`, null);
-    calls.announce('201', `c${i}`, null);
+  for (let i = 0; i <= MAX_ACTIVE_CALLS; i++) {
+    const ext = String(200 + (i % 7));
+    calls.ring(ext, '+48501', `c${i}`, null);
+    calls.announce(ext, `c${i}`, null);
   }
-  assert.equal(calls.activeCount, MAX_ACTIVE_CALLS_PER_EXTENSION);
-  assert.equal(calls.activeOn('201')[0]?.callId, 'c1');
-  assert.ok(states(changes).includes('c0 ended TIMEOUT'));
+  assert.equal(calls.activeCount, MAX_ACTIVE_CALLS);
+  assert.equal(calls.activeOn('200')[0]?.callId, 'c7');
+  assert.deepEqual(
+    states(changes).filter((s) => s.includes('ended')),
+    ['c0 ended TIMEOUT'],
+  );
   calls.stop();
 });

@@ -58,10 +58,10 @@ export interface CallTrackerOptions {
 export const DEFAULT_CALL_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 
 /**
- * An extension with more active calls than this has its oldest one ended (`TIMEOUT`): a phone,
- * even a hunt group, never holds that many, so they are calls whose end TapiServer never sent.
+ * With more active calls than this the oldest one is ended (`TIMEOUT`): no office has that many
+ * at once, so they are calls whose end TapiServer never sent (a version-1 TapiServer never does).
  */
-export const MAX_ACTIVE_CALLS_PER_EXTENSION = 50;
+export const MAX_ACTIVE_CALLS = 10_000;
 
 const TO_STATE: Partial<Record<TapiCallState, CallState>> = {
   DIALING: 'dialing',
@@ -75,12 +75,13 @@ const CAUSES: ReadonlySet<string> = new Set(DISCONNECT_CAUSES);
 /**
  * The call lifecycle: what INCOMING, `OK CALL … <callId>` and CALLSTATE lines mean for each call,
  * keyed by extension and call id. Ended calls are forgotten at once; a call whose end never
- * comes is ended by `endAll` (link lost), by the timeout, or when its extension has too many.
+ * comes is ended by `endAll` (link lost), by the timeout, or when there are too many.
  * No I/O: the router turns its `change` events into page events and call-log entries.
  */
 export class CallTracker extends TypedEmitter<CallTrackerEvents> {
   readonly #byExtension = new Map<string, Map<string, Entry>>();
-  #active = 0;
+  /** Every active call, oldest first. */
+  readonly #active = new Set<Entry>();
   #sweeper: NodeJS.Timeout | null = null;
   readonly #now: () => number;
   readonly #newId: () => string;
@@ -94,7 +95,7 @@ export class CallTracker extends TypedEmitter<CallTrackerEvents> {
   }
 
   get activeCount(): number {
-    return this.#active;
+    return this.#active.size;
   }
 
   /**
@@ -202,9 +203,7 @@ export class CallTracker extends TypedEmitter<CallTrackerEvents> {
 
   /** Ends every active call with `cause` (the link to TapiServer was lost). */
   endAll(cause: EndCause): void {
-    for (const calls of [...this.#byExtension.values()]) {
-      for (const entry of [...calls.values()]) this.#end(entry, cause);
-    }
+    for (const entry of [...this.#active]) this.#end(entry, cause);
   }
 
   /** Active calls on `ext`, oldest first (what a page subscribing now should be told). */
@@ -232,13 +231,13 @@ export class CallTracker extends TypedEmitter<CallTrackerEvents> {
       calls = new Map();
       this.#byExtension.set(call.extension, calls);
     }
-    if (calls.size >= MAX_ACTIVE_CALLS_PER_EXTENSION) {
-      const oldest = calls.values().next().value;
+    if (this.#active.size >= MAX_ACTIVE_CALLS) {
+      const oldest = this.#active.values().next().value;
       if (oldest) this.#end(oldest, 'TIMEOUT');
     }
     const entry: Entry = { call, touchedAt: call.startedAt, announced };
     calls.set(call.callId, entry);
-    this.#active++;
+    this.#active.add(entry);
     if (this.#sweeper === null) {
       // A call ends at most a quarter of the timeout (or a minute) late.
       const every = Math.min(Math.ceil(this.options.timeoutMs / 4), 60_000);
@@ -254,8 +253,8 @@ export class CallTracker extends TypedEmitter<CallTrackerEvents> {
     if (calls?.get(call.callId) !== entry) return;
     calls.delete(call.callId);
     if (calls.size === 0) this.#byExtension.delete(call.extension);
-    this.#active--;
-    if (this.#active === 0) this.stop();
+    this.#active.delete(entry);
+    if (this.#active.size === 0) this.stop();
     entry.call = { ...call, state: 'ended', cause, endedAt: this.#now() };
     // A call that ended before it was announced is still told, once, as it ended.
     entry.announced = true;
@@ -264,10 +263,8 @@ export class CallTracker extends TypedEmitter<CallTrackerEvents> {
 
   #sweep(): void {
     const limit = this.#now() - this.options.timeoutMs;
-    for (const calls of [...this.#byExtension.values()]) {
-      for (const entry of [...calls.values()]) {
-        if (entry.touchedAt <= limit) this.#end(entry, 'TIMEOUT');
-      }
+    for (const entry of [...this.#active]) {
+      if (entry.touchedAt <= limit) this.#end(entry, 'TIMEOUT');
     }
   }
 }
