@@ -119,6 +119,14 @@ test('/metrics: Prometheus text from its own registry; counters move after a cal
   const refused = client.next('/user/queue/errors');
   client.client.publish({ destination: '/tapi/call', body: JSON.stringify({ toNumber: 'abc' }) });
   assert.match((await refused).body, /BAD_NUMBER/);
+  // m-1 is answered and hung up; the restart below ends the other calls (LINK_LOST).
+  h.sim.answer('m-1');
+  h.sim.hangup('m-1');
+  await waitUntil(
+    () => h.agent.router.calls.list().some((c) => c.callId === 'm-1' && c.state === 'ended'),
+    5000,
+    'm-1 to end',
+  );
   const reconnected = h.sim.waitForConnection();
   h.agent.restartLink();
   await reconnected;
@@ -136,6 +144,10 @@ test('/metrics: Prometheus text from its own registry; counters move after a cal
   assert.equal(after.value('tapi_messenger_dial_requests_total', { outcome: 'BAD_NUMBER' }), 1);
   assert.equal(after.value('tapi_messenger_listen_requests_total', { outcome: 'listening' }), 1);
   assert.equal(after.value('tapi_messenger_link_reconnects_total'), 1);
+  assert.equal(after.value('tapi_messenger_calls_total', { outcome: 'answered' }), 1);
+  assert.equal(after.value('tapi_messenger_calls_total', { outcome: 'missed' }), 1, 'the 299 call');
+  assert.equal(after.types.get('tapi_messenger_ring_to_answer_seconds'), 'histogram');
+  assert.equal(after.value('tapi_messenger_ring_to_answer_seconds_count'), 1);
 });
 
 test('/metrics counts sessions closed for a protocol error', async (t) => {
