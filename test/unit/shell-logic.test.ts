@@ -42,12 +42,19 @@ test('a link that cannot be made at start is reported', () => {
 test('tray: an icon per state, a tooltip with state and session count within 127 characters', () => {
   assert.deepEqual(new Set(Object.values(TRAY_ICONS)).size, 3);
   assert.equal(
-    trayTooltip({ link: link('connected'), sessions: 3 }),
+    trayTooltip({ link: link('connected'), sessions: 3, missedCalls: 0 }),
     'Tapi Messenger\nTapiServer connected · 3 sessions',
   );
   assert.equal(
-    trayTooltip({ link: link('disconnected'), sessions: 1 }),
+    trayTooltip({ link: link('disconnected'), sessions: 1, missedCalls: 0 }),
     'Tapi Messenger\nTapiServer DOWN · 1 session',
   );
-  assert.ok(trayTooltip({ link: link('connecting'), sessions: 123456789 }).length <= 127);
+  assert.equal(
+    trayTooltip({ link: link('connected'), sessions: 1, missedCalls: 2 }),
+    'Tapi Messenger\nTapiServer connected · 1 session · 2 missed calls',
+  );
+  assert.ok(
+    trayTooltip({ link: link('connecting'), sessions: 123456789, missedCalls: 123456789 }).length <=
+      127,
+  );
 });

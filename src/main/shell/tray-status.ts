@@ -21,12 +21,16 @@ export interface TrayStatus {
   link: LinkView;
   /** Browser sessions connected. */
   sessions: number;
+  /** Missed calls since the operator last looked at the call log. */
+  missedCalls: number;
 }
 
-/** e.g. `Tapi Messenger\nTapiServer connected · 3 sessions`. */
-export function trayTooltip({ link, sessions }: TrayStatus): string {
+/** e.g. `Tapi Messenger\nTapiServer connected · 3 sessions · 2 missed calls`. */
+export function trayTooltip({ link, sessions, missedCalls }: TrayStatus): string {
   const count = `${sessions} session${sessions === 1 ? '' : 's'}`;
-  const text = `Tapi Messenger\nTapiServer ${WORDS[link.status]} · ${count}`;
+  const missed =
+    missedCalls === 0 ? '' : ` · ${missedCalls} missed call${missedCalls === 1 ? '' : 's'}`;
+  const text = `Tapi Messenger\nTapiServer ${WORDS[link.status]} · ${count}${missed}`;
   return text.length > MAX_TOOLTIP ? `${text.slice(0, MAX_TOOLTIP - 1)}…` : text;
 }
 
@@ -40,6 +44,7 @@ const CORE_RESTARTING = 'the agent core is restarting';
 export class TrayStatusTracker {
   #link: LinkView | null = null;
   readonly #sessions = new Set<string>();
+  #missedCalls = 0;
   #coreUp = true;
 
   /** Applies a batch; returns the status to show, or null before the first snapshot. */
@@ -52,6 +57,10 @@ export class TrayStatusTracker {
           this.#link = event.snapshot.link;
           this.#sessions.clear();
           for (const session of event.snapshot.sessions) this.#sessions.add(session.id);
+          this.#missedCalls = event.snapshot.missedCalls;
+          break;
+        case 'missed-calls':
+          this.#missedCalls = event.count;
           break;
         case 'bridge':
           this.#coreUp = event.connected;
@@ -81,10 +90,12 @@ export class TrayStatusTracker {
   status(): TrayStatus | null {
     const link = this.#link;
     if (!link) return null;
-    if (this.#coreUp) return { link, sessions: this.#sessions.size };
+    const missedCalls = this.#missedCalls;
+    if (this.#coreUp) return { link, sessions: this.#sessions.size, missedCalls };
     return {
       link: { ...link, status: 'disconnected', lastError: CORE_RESTARTING },
       sessions: 0,
+      missedCalls,
     };
   }
 }
