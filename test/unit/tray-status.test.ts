@@ -33,6 +33,7 @@ const snapshot = (sessions: string[]): Snapshot => ({
   sessions: sessions.map(session),
   phones: [],
   calls: [],
+  missedCalls: 1,
 });
 
 test('nothing before the first snapshot; then link and session count follow the events', () => {
@@ -41,13 +42,15 @@ test('nothing before the first snapshot; then link and session count follow the 
   assert.deepEqual(tracker.apply([{ type: 'snapshot', snapshot: snapshot(['a', 'b']) }]), {
     link: link('connected'),
     sessions: 2,
+    missedCalls: 1,
   });
   const next = tracker.apply([
     { type: 'session-opened', session: session('c') },
     { type: 'session-closed', id: 'a' },
     { type: 'link', link: link('disconnected') },
+    { type: 'missed-calls', count: 3 },
   ]);
-  assert.deepEqual(next, { link: link('disconnected'), sessions: 2 });
+  assert.deepEqual(next, { link: link('disconnected'), sessions: 2, missedCalls: 3 });
 });
 
 test('while the core restarts the tray shows the link down, then what the new core has', () => {
@@ -61,5 +64,5 @@ test('while the core restarts the tray shows the link down, then what the new co
     { type: 'bridge', connected: true },
     { type: 'snapshot', snapshot: snapshot([]) },
   ]);
-  assert.deepEqual(back, { link: link('connected'), sessions: 0 });
+  assert.deepEqual(back, { link: link('connected'), sessions: 0, missedCalls: 1 });
 });

@@ -89,7 +89,7 @@ export function registerDashboardIpc(
     );
   });
   ipcMain.on(TO_MAIN.callsSeen, (event) => {
-    if (trusted(event)) hub.markCallsSeen();
+    if (trusted(event)) void bridge.markCallsSeen();
   });
   ipcMain.on(TO_MAIN.unsubscribe, (event, message: unknown) => {
     if (!isSubscription(message)) return;

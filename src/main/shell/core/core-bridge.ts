@@ -60,6 +60,11 @@ export class CoreBridge implements DashboardBridge {
     }
   }
 
+  markCallsSeen(): Promise<void> {
+    this.supervisor.post({ type: 'calls-seen' });
+    return Promise.resolve();
+  }
+
   #ask(request: (id: number) => ToCore): Promise<FromCore> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {

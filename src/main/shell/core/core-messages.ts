@@ -25,6 +25,8 @@ export type ToCore =
   | { type: 'unsubscribe'; subscription: number }
   | { type: 'snapshot'; id: number }
   | { type: 'restart-link'; id: number }
+  /** The operator has seen the call log (missed-calls count back to 0). */
+  | { type: 'calls-seen' }
   /** Clean shutdown (UNLISTEN, sessions closed, ports released), then exit 0. */
   | { type: 'stop' };
 
@@ -53,6 +55,7 @@ const TO_CORE_TYPES: ReadonlySet<string> = new Set<ToCore['type']>([
   'unsubscribe',
   'snapshot',
   'restart-link',
+  'calls-seen',
   'stop',
 ]);
 

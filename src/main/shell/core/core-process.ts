@@ -57,6 +57,7 @@ async function start(message: Extract<ToCore, { type: 'start' }>): Promise<void>
   const source: DashboardSource = {
     snapshot: () => ({ ...agent.snapshot(), core: message.core }),
     restartLink: () => agent.restartLink(),
+    markCallsSeen: () => agent.markCallsSeen(),
     on: (event, listener) => agent.on(event, listener),
   };
   const hub = new DashboardHub(source, logger);
@@ -117,6 +118,9 @@ function serve(message: ToCore, core: Running): void {
       post({ type: 'restart-link-result', id: message.id, error });
       return;
     }
+    case 'calls-seen':
+      core.hub.markCallsSeen();
+      return;
     case 'start':
     case 'stop':
       return;
