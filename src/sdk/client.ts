@@ -2,6 +2,7 @@ import { Client as StompClient, type IMessage } from '@stomp/stompjs';
 import SockJS from 'sockjs-client/dist/sockjs.min.js';
 import {
   CALL_DESTINATION,
+  CALL_EVENTS_DESTINATION,
   ERRORS_DESTINATION,
   LISTEN_DESTINATION,
   LISTEN_REPLY_DESTINATION,
@@ -29,8 +30,6 @@ import { PopElection } from './pop-election.js';
 
 /** Screen-pops of every session bound to an extension (the SDK needs no session-id surgery). */
 export const POP_DESTINATION = '/user/queue/incoming-call';
-/** Call lifecycle events of the session's extension. */
-export const CALL_EVENTS_DESTINATION = '/user/queue/call-events';
 
 /**
  * Listen refusals (src/main/core/payloads.ts) that retrying cannot change: the client stops and

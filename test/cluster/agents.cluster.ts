@@ -106,20 +106,18 @@ test('a page on A listens on, gets pops from and dials an extension served by B'
   assert.ok(!a.sim.lines.includes('LISTEN 201'), "A's own TapiServer is not asked for 201");
 
   b.sim.ring('201', '+48123456789', 'c1', 'Jan Kowalski');
-  // One call, shown on both of the page's call subscriptions.
-  await waitUntil(() => callers.length === 2, 5000, 'the pop on the page on A');
-  assert.deepEqual(
-    callers.map((c) => [c.name, c.phone]),
-    [
-      ['Jan Kowalski', '+48123456789'],
-      ['Jan Kowalski', '+48123456789'],
-    ],
-  );
+  // One call, one pop on the page (as for a local call), although it has two call subscriptions.
+  await waitUntil(() => callers.length >= 1, 5000, 'the pop on the page on A');
   assert.equal(a.agent.router.calls.list()[0]?.reached, 1);
 
   reference.referenceDial(page, '+48 22 555-01-02');
   assert.equal(await b.sim.waitForLine(/^CALL /), 'CALL 201 +48225550102');
   assert.ok(!a.sim.lines.some((l) => l.startsWith('CALL')));
+  // The dial went out after the pop's fan-out: a second pop for the same call would be here.
+  assert.deepEqual(
+    callers.map((c) => [c.name, c.phone]),
+    [['Jan Kowalski', '+48123456789']],
+  );
 
   const unlistened = b.sim.waitForLine('UNLISTEN 201');
   page.ws.close();
