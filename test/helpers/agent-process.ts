@@ -11,6 +11,8 @@ import { DIRECTORY } from './harness.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built headless program (npm test builds before running tests). */
 export const CLI = path.join(root, 'dist/main/cli.js');
+/** How long a clean shutdown may take (the gateway destroys stragglers after 2 s). */
+const SHUTDOWN_MS = 10_000;
 
 /**
  * The real agent as users run it: `node dist/main/cli.js --config …` in a child process on
@@ -115,13 +117,26 @@ export class AgentProcess {
     });
   }
 
+  /** SIGTERM, as a service manager stops it; a shutdown that hangs fails the test. */
   async stop(): Promise<void> {
+    let hung = false;
     if (this.alive) {
       this.child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          hung = true;
+          this.child.kill('SIGKILL');
+          resolve();
+        }, SHUTDOWN_MS);
+      });
+      await Promise.race([this.exited, deadline]);
+      clearTimeout(timer);
       await this.exited;
     }
     await this.sim.stop();
     await rm(this.folder, { recursive: true, force: true });
+    if (hung) throw new Error(`the agent did not exit within ${SHUTDOWN_MS} ms of SIGTERM`);
   }
 }
 

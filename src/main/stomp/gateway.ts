@@ -31,6 +31,9 @@ export interface GatewayOptions {
   containment?: Containment;
 }
 
+/** How long sockets may take to close when the gateway stops before they are destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
 /** The STOMP subprotocols a raw WebSocket client may ask for, best first. */
 const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 
@@ -57,6 +60,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   readonly #prefix: string;
   readonly #sidPattern: RegExp;
   readonly #guard: Containment;
+  /** Every socket accepted, upgraded ones included (`closeAllConnections` knows only HTTP ones). */
+  readonly #sockets = new Set<Duplex>();
   #closing = false;
 
   constructor(
@@ -90,6 +95,10 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       );
     });
     this.#server.on('clientError', (_error, socket) => socket.destroy());
+    this.#server.on('connection', (socket: Duplex) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
 
     const sjs = sockjs.createServer({
       prefix: escapeRegExp(server.path),
@@ -154,10 +163,17 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     this.#closing = true;
     this.#sessions.closeAll('server shutting down');
     for (const client of this.#wss.clients) client.terminate();
+    // Upgraded sockets (SockJS WebSockets, refused upgrades) are not HTTP connections any more;
+    // one whose peer vanished while it was paused would hold the close for ever. They get a
+    // moment to deliver their close frames, then go.
+    const stragglers = setTimeout(() => {
+      for (const socket of this.#sockets) socket.destroy();
+    }, CLOSE_GRACE_MS);
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
+    clearTimeout(stragglers);
   }
 
   #allowedOrigin(req: http.IncomingMessage, pathname: string): boolean {
