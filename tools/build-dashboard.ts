@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DASHBOARD_CSP } from '../src/main/dashboard/csp.js';
+import { DASHBOARD_CSP } from '../src/main/csp.js';
 
 /**
  * Bundles the dashboard (`src/renderer` → `dist/renderer/`: index.html, app.js, app.css) and

@@ -7,9 +7,9 @@ import { ConfigError, findAndLoadConfig, loadConfigFile } from './config/load-co
 import { consoleLogger } from './core/log.js';
 import { createDirectory } from './directory/create-directory.js';
 import { Agent } from './agent.js';
-import { CallHistory } from './dashboard/call-history.js';
+import { CallHistory } from './storage/call-history.js';
 import { DashboardServer } from './dashboard/dashboard-server.js';
-import { headlessDataDir } from './dashboard/data-dir.js';
+import { headlessDataDir } from './storage/data-dir.js';
 import { exitOnUnexpectedError } from './exit-on-unexpected.js';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Agent } from '../../src/main/agent.js';
 import { parseConfig } from '../../src/main/config/load-config.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
-import { CallHistory } from '../../src/main/dashboard/call-history.js';
+import { CallHistory } from '../../src/main/storage/call-history.js';
 import { DashboardServer } from '../../src/main/dashboard/dashboard-server.js';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
 import { buildRenderer } from '../../tools/build-dashboard.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Snapshot } from '../../src/shared/bridge.js';
-import { CURRENT_FILE, PREVIOUS_FILE } from '../../src/main/dashboard/call-history.js';
+import { CURRENT_FILE, PREVIOUS_FILE } from '../../src/main/storage/call-history.js';
 import { startDashboardHarness } from '../helpers/dashboard-harness.js';
 import { waitUntil } from '../helpers/harness.js';
 import { listeningClient } from '../helpers/stomp-clients.js';

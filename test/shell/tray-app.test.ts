@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BridgeEvent } from '../../src/shared/bridge.js';
-import { DASHBOARD_CSP } from '../../src/main/dashboard/csp.js';
+import { DASHBOARD_CSP } from '../../src/main/csp.js';
 import { openPage } from '../helpers/electron/page.js';
 import {
   app,

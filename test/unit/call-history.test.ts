@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallView } from '../../src/shared/bridge.js';
-import { CURRENT_FILE, CallHistory, PREVIOUS_FILE } from '../../src/main/dashboard/call-history.js';
+import { CURRENT_FILE, CallHistory, PREVIOUS_FILE } from '../../src/main/storage/call-history.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
 import { callView } from '../helpers/calls.js';
 

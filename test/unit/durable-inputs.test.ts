@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallView } from '../../src/shared/bridge.js';
-import { CURRENT_FILE, CallHistory } from '../../src/main/dashboard/call-history.js';
+import { CURRENT_FILE, CallHistory } from '../../src/main/storage/call-history.js';
 import { FileDirectory } from '../../src/main/directory/file-directory.js';
 import { TapiLink } from '../../src/main/tapi/tapi-link.js';
 import { tapiSchema } from '../../src/main/config/schema.js';

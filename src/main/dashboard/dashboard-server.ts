@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import { DASHBOARD_PATHS } from '../../shared/dashboard-protocol.js';
 import { BridgeSocket } from './bridge-socket.js';
-import { SECURITY_HEADERS } from './csp.js';
+import { SECURITY_HEADERS } from '../csp.js';
 import { DashboardHub } from './dashboard-hub.js';
 import { healthReport } from './health.js';
 import { createMetrics, type DashboardMetrics } from './metrics.js';

@@ -1,5 +1,5 @@
 import { BrowserWindow, session } from 'electron';
-import { DASHBOARD_CSP } from '../dashboard/csp.js';
+import { DASHBOARD_CSP } from '../csp.js';
 
 export interface DashboardWindowOptions {
   preload: string;

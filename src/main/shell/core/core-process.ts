@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { Agent } from '../../agent.js';
 import type { LogLevel, Logger } from '../../core/log.js';
-import { CallHistory } from '../../dashboard/call-history.js';
+import { CallHistory } from '../../storage/call-history.js';
 import { DashboardHub, type DashboardSource } from '../../dashboard/dashboard-hub.js';
 import { DashboardServer } from '../../dashboard/dashboard-server.js';
 import { exitOnUnexpectedError } from '../../exit-on-unexpected.js';
