@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenPopChoices } from '../../src/main/core/destinations.js';
+import { CallRouter, type LinkPort } from '../../src/main/core/call-router.js';
+import { messageBody, type ClientSession } from '../../src/main/core/client-session.js';
+import type { Directory, Resolution } from '../../src/main/directory/directory.js';
+import { silentLogger } from '../../src/main/core/log.js';
 import { fakeStompSession } from '../helpers/fake-stomp-session.js';
 
 /** Subscription ids of the MESSAGE frames in `sent`. */
@@ -13,7 +17,10 @@ function popTo(destinations: readonly string[]): string[] {
     s.stomp.receive(Buffer.from(`SUBSCRIBE\nid:sub-${i}\ndestination:${destination}\n\n\0`)),
   );
   s.sent.length = 0;
-  const sent = s.stomp.deliverOnce(screenPopChoices('s1', '042', 'apex-1'), '{"name":"x"}');
+  const sent = s.stomp.deliverOnce(
+    screenPopChoices('s1', '042', 'apex-1'),
+    messageBody('{"name":"x"}'),
+  );
   assert.equal(sent, subscriptionsOf(s.sent).length);
   return subscriptionsOf(s.sent);
 }
@@ -36,5 +43,87 @@ test('the https form is offered only for SockJS sessions; an APEX session named 
   assert.deepEqual(screenPopChoices('abc', null, 'abc'), [
     '/user/queue/incoming-call-userabc',
     '/user/queue/incoming-call',
+  ]);
+});
+
+class RecordingSession implements ClientSession {
+  readonly clientAddress = '127.0.0.1';
+  readonly transport = 'test';
+  readonly connectedAt = 0;
+  readonly sockjsServerId = null;
+  readonly deliveries: string[][] = [];
+  constructor(readonly id: string) {}
+  deliver(destinations: readonly string[]): number {
+    this.deliveries.push([...destinations]);
+    return 1;
+  }
+  deliverOnce(choices: readonly string[]): number {
+    return this.deliver(choices);
+  }
+  close(): void {}
+}
+
+function directory(answers: Record<string, Resolution>): Directory {
+  return {
+    resolve: (apex) => Promise.resolve(answers[apex] ?? { kind: 'not-found' }),
+    state: () => ({ type: 'test', health: 'ok', source: 'test', lastError: null, since: 0 }),
+    onStateChange: () => () => undefined,
+    close: () => Promise.resolve(),
+  };
+}
+
+const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+test('a session that re-binds with another APEX session gets pops on the new destinations', async () => {
+  const link: LinkPort = { isConnected: true, send: () => true };
+  const router = new CallRouter(
+    directory({
+      'apex-1': { kind: 'found', user: 'ALICE', phone: '201' },
+      'apex-2': { kind: 'found', user: 'ALICE', phone: '201' },
+      'apex-3': { kind: 'found', user: 'BOB', phone: '202' },
+    }),
+    link,
+    silentLogger(),
+  );
+  const session = new RecordingSession('s1');
+  router.opened(session);
+  const ring = (ext: string): void =>
+    router.linkMessage({ kind: 'incoming', ext, caller: '+48123', callId: null, name: null });
+
+  router.message(session, '/tapi/listen', new Map([['apex_session', 'apex-1']]), Buffer.alloc(0));
+  await settle();
+  ring('201');
+  ring('201');
+  router.message(session, '/tapi/listen', new Map([['apex_session', 'apex-2']]), Buffer.alloc(0));
+  await settle();
+  ring('201');
+  router.message(session, '/tapi/listen', new Map([['apex_session', 'apex-3']]), Buffer.alloc(0));
+  await settle();
+  ring('201');
+  ring('202');
+  const pops = session.deliveries.filter((d) =>
+    d.some((x) => x.startsWith('/user/queue/incoming')),
+  );
+  assert.deepEqual(pops, [
+    [
+      '/user/queue/incoming-call-users1',
+      '/user/queue/incoming-call-userapex-1',
+      '/user/queue/incoming-call',
+    ],
+    [
+      '/user/queue/incoming-call-users1',
+      '/user/queue/incoming-call-userapex-1',
+      '/user/queue/incoming-call',
+    ],
+    [
+      '/user/queue/incoming-call-users1',
+      '/user/queue/incoming-call-userapex-2',
+      '/user/queue/incoming-call',
+    ],
+    [
+      '/user/queue/incoming-call-users1',
+      '/user/queue/incoming-call-userapex-3',
+      '/user/queue/incoming-call',
+    ],
   ]);
 });

@@ -1,9 +1,14 @@
 import type { Logger } from './log.js';
 import { TypedEmitter } from './typed-emitter.js';
-import type { ClientApplication, ClientSession } from './client-session.js';
+import {
+  messageBody,
+  type ClientApplication,
+  type ClientSession,
+  type MessageBody,
+} from './client-session.js';
 import type { Directory, Resolution } from '../directory/directory.js';
 import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
-import { SessionRegistry, type Binding, type LinkEffects } from './session-registry.js';
+import { SessionRegistry, type LinkEffects } from './session-registry.js';
 import { CallLog, callViewOf } from './call-log.js';
 import { callKey } from '../../shared/calls.js';
 import { CallTracker, DEFAULT_CALL_TIMEOUT_MS, type TrackedCall } from './call-tracker.js';
@@ -74,6 +79,8 @@ interface OpenSession {
   listenSeq: number;
   /** `listensPerMinute` of this connection. */
   listens: TokenBucket;
+  /** Where its screen-pops may go (`screenPopChoices`), set when it binds to a phone. */
+  popChoices: readonly string[];
 }
 
 /** A call id TapiServer names in `OK CALL`: one printable token, as in its other lines. */
@@ -94,12 +101,6 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   readonly calls: CallLog;
   readonly #open = new Map<string, OpenSession>();
   readonly tracker: CallTracker;
-  /**
-   * Screen-pop choices of each binding, built on its first call instead of on every call:
-   * no strings and an array per session per call, and the session's subscription lookups
-   * hash strings whose hash is already cached. A re-bind is a new Binding, so nothing goes stale.
-   */
-  readonly #popChoices = new WeakMap<Binding, readonly string[]>();
   /** Sessions reached by the pop of each active inbound call (by `callKey`). */
   readonly #reached = new Map<string, number>();
   readonly #dials: WindowLimiter;
@@ -129,7 +130,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   opened(session: ClientSession): void {
     const perMinute = this.#listensPerMinute;
     const listens = new TokenBucket(perMinute / 60, perMinute, this.#now());
-    this.#open.set(session.id, { session, listenSeq: 0, listens });
+    this.#open.set(session.id, { session, listenSeq: 0, listens, popChoices: [] });
     this.emit('session-opened', this.#view(session));
   }
 
@@ -152,7 +153,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   /** Sends a session the state of every active call on `phone` (a page that just arrived). */
   #tellActiveCalls(session: ClientSession, phone: string): void {
     for (const call of this.tracker.activeOn(phone)) {
-      session.deliver([CALL_EVENTS_DESTINATION], JSON.stringify(callEventOf(call)));
+      session.deliver([CALL_EVENTS_DESTINATION], messageBody(JSON.stringify(callEventOf(call))));
     }
   }
 
@@ -217,6 +218,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       user: resolution.user,
       phone: resolution.phone,
     });
+    entry.popChoices = screenPopChoices(session.id, session.sockjsServerId, apex.data);
     this.#apply(effects);
     this.logger.info(`session ${session.id} (${resolution.user}) listens on ${resolution.phone}`);
     this.#reply(session, { listening: true, phone: resolution.phone, user: resolution.user });
@@ -275,11 +277,11 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
   }
 
   #reply(session: ClientSession, reply: ListenReply): void {
-    session.deliver([LISTEN_REPLY_DESTINATION], JSON.stringify(reply));
+    session.deliver([LISTEN_REPLY_DESTINATION], messageBody(JSON.stringify(reply)));
   }
 
   #error(session: ClientSession, code: ErrorCode, message: string): void {
-    session.deliver([ERRORS_DESTINATION], JSON.stringify({ code, message }));
+    session.deliver([ERRORS_DESTINATION], messageBody(JSON.stringify({ code, message })));
   }
 
   // ---- TapiServer ----
@@ -341,26 +343,24 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
       .catch((error: unknown) => this.#guard.report('router', error));
   }
 
-  /** One screen-pop per session bound to the call's extension, then the call is announced. */
+  /**
+   * One screen-pop per session bound to the call's extension, then the call is announced. The
+   * body is prepared once for the call and handed to every session.
+   */
   #popUp(call: TrackedCall, name: string, receivedAt: number): void {
-    const body = JSON.stringify({
-      name,
-      phone: call.from,
-      extension: call.extension,
-      callId: call.callId,
-      at: new Date(call.startedAt).toISOString(),
-    });
+    const body: MessageBody = messageBody(
+      JSON.stringify({
+        name,
+        phone: call.from,
+        extension: call.extension,
+        callId: call.callId,
+        at: new Date(call.startedAt).toISOString(),
+      }),
+    );
     let reached = 0;
     for (const id of this.registry.sessionsOf(call.extension)) {
       const entry = this.#open.get(id);
-      const binding = this.registry.binding(id);
-      if (!entry || !binding) continue;
-      let choices = this.#popChoices.get(binding);
-      if (choices === undefined) {
-        choices = screenPopChoices(id, entry.session.sockjsServerId, binding.apexSession);
-        this.#popChoices.set(binding, choices);
-      }
-      reached += entry.session.deliverOnce(choices, body);
+      if (entry) reached += entry.session.deliverOnce(entry.popChoices, body);
     }
     this.emit('delivered', { reached, frames: reached, latencyMs: performance.now() - receivedAt });
     this.logger.info(
@@ -400,7 +400,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.emit('call', view);
     const sessions = this.registry.sessionsOf(call.extension);
     if (sessions.size === 0) return;
-    const event = JSON.stringify(callEventOf(call));
+    const event = messageBody(JSON.stringify(callEventOf(call)));
     for (const id of sessions)
       this.#open.get(id)?.session.deliver([CALL_EVENTS_DESTINATION], event);
   }

@@ -1,3 +1,17 @@
+/**
+ * A MESSAGE body (JSON) prepared once for every session it goes to: a screen-pop reaches every
+ * tab on the phone, and its text is serialised and its UTF-8 length counted once per call.
+ */
+export interface MessageBody {
+  readonly json: string;
+  /** The length of `json` in UTF-8 bytes (the frame's `content-length`). */
+  readonly bytes: number;
+}
+
+export function messageBody(json: string): MessageBody {
+  return { json, bytes: Buffer.byteLength(json, 'utf8') };
+}
+
 /** A browser's STOMP session as the application sees it; the gateway implements it. */
 export interface ClientSession {
   /** The STOMP session id (for SockJS, the session id of the transport URL). */
@@ -12,15 +26,15 @@ export interface ClientSession {
    */
   readonly sockjsServerId: string | null;
   /**
-   * Sends `body` (JSON) as one MESSAGE to each of this session's subscriptions on any of
+   * Sends `body` as one MESSAGE to each of this session's subscriptions on any of
    * `destinations`. Returns how many MESSAGE frames went out.
    */
-  deliver(destinations: readonly string[], body: string): number;
+  deliver(destinations: readonly string[], body: MessageBody): number;
   /**
-   * Sends `body` (JSON) as one MESSAGE to one subscription: the first one on the first of
-   * `choices` this session subscribed to. Returns 1, or 0 when it has none of them.
+   * Sends `body` as one MESSAGE to one subscription: the first one on the first of `choices`
+   * this session subscribed to. Returns 1, or 0 when it has none of them.
    */
-  deliverOnce(choices: readonly string[], body: string): number;
+  deliverOnce(choices: readonly string[], body: MessageBody): number;
   /** Ends the session from the server side. */
   close(reason: string): void;
 }

@@ -1,4 +1,5 @@
 import type { StompVersion } from './frame.js';
+import type { MessageBody } from '../core/client-session.js';
 
 /** Frames → text. The gateway's transports (SockJS, WebSocket) carry STOMP as text messages. */
 
@@ -38,38 +39,12 @@ export function encodeFrame(
   return out + '\n' + body + '\0';
 }
 
-/**
- * A MESSAGE body prepared once for many subscribers: the fan-out of one screen-pop to every
- * tab of a user serialises the JSON and counts its bytes once, not once per subscription.
- */
-export interface PreparedBody {
-  readonly text: string;
-  /** `content-type` and `content-length` header lines and the blank line, ready to append. */
-  readonly tail: string;
-}
-
-/**
- * The last body prepared. A screen-pop hands the same body string to every session bound to the
- * phone, and each session prepares it: this makes the second and later ones a pointer compare
- * instead of a UTF-8 byte count and two concatenations.
- */
-let last: { body: string; contentType: string; prepared: PreparedBody } | null = null;
-
-export function prepareBody(body: string, contentType = 'application/json'): PreparedBody {
-  if (last !== null && last.body === body && last.contentType === contentType) return last.prepared;
-  const tail =
-    'content-type:' + contentType + '\ncontent-length:' + Buffer.byteLength(body, 'utf8') + '\n\n';
-  const prepared: PreparedBody = { text: body, tail };
-  last = { body, contentType, prepared };
-  return prepared;
-}
-
-/** A MESSAGE frame for one subscription, reusing a prepared body. */
+/** A MESSAGE frame for one subscription, with a body prepared once for all of them. */
 export function encodeMessage(
   destination: string,
   subscription: string,
   messageId: string,
-  body: PreparedBody,
+  body: MessageBody,
   version: StompVersion,
 ): string {
   return (
@@ -79,9 +54,10 @@ export function encodeMessage(
     escapeHeader(subscription, version) +
     '\nmessage-id:' +
     messageId +
-    '\n' +
-    body.tail +
-    body.text +
+    '\ncontent-type:application/json\ncontent-length:' +
+    body.bytes +
+    '\n\n' +
+    body.json +
     '\0'
   );
 }

@@ -4,6 +4,7 @@ import {
   APPLICATION_PREFIX,
   type ClientApplication,
   type ClientSession,
+  type MessageBody,
 } from '../core/client-session.js';
 import type { ServerConfig } from '../config/schema.js';
 import { StompSession, type StompSessionHandler } from './stomp-session.js';
@@ -52,10 +53,10 @@ export class GatewaySession implements ClientSession {
   get connectedAt(): number {
     return this.stomp.connectedAt;
   }
-  deliver(destinations: readonly string[], body: string): number {
+  deliver(destinations: readonly string[], body: MessageBody): number {
     return this.stomp.deliver(destinations, body);
   }
-  deliverOnce(choices: readonly string[], body: string): number {
+  deliverOnce(choices: readonly string[], body: MessageBody): number {
     return this.stomp.deliverOnce(choices, body);
   }
   close(reason: string): void {

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/log.js';
 import { FrameDecoder } from './frame-codec.js';
-import { encodeFrame, encodeMessage, prepareBody, type HeaderList } from './frame-encoder.js';
+import { encodeFrame, encodeMessage, type HeaderList } from './frame-encoder.js';
+import type { MessageBody } from '../core/client-session.js';
 import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
 import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
 import { SubscriptionIndex } from './subscriptions.js';
@@ -158,16 +159,16 @@ export class StompSession {
   /**
    * Sends a prepared MESSAGE to every subscription of this session on any of `destinations`,
    * all in one transport write (STOMP clients read several frames from one message).
-   * Returns how many frames were sent. The body is prepared only if some subscription matches.
+   * Returns how many frames were sent.
    */
-  deliver(destinations: readonly string[], body: string): number {
+  deliver(destinations: readonly string[], body: MessageBody): number {
     if (this.#phase !== 'connected' || this.#condemned) return 0;
     let text = '';
     let sent = 0;
     for (const destination of destinations) {
       for (const sub of this.#subs.idsFor(destination)) {
         const id = `${this.id}-${++this.#messageSeq}`;
-        text += encodeMessage(destination, sub, id, prepareBody(body), this.version);
+        text += encodeMessage(destination, sub, id, body, this.version);
         sent++;
       }
     }
@@ -195,13 +196,13 @@ export class StompSession {
    * Sends one MESSAGE to the first subscription on the first of `choices` this session has.
    * Returns 1, or 0 when it has none.
    */
-  deliverOnce(choices: readonly string[], body: string): number {
+  deliverOnce(choices: readonly string[], body: MessageBody): number {
     if (this.#phase !== 'connected' || this.#condemned) return 0;
     for (const destination of choices) {
       const sub = this.#subs.idsFor(destination)[0];
       if (sub === undefined) continue;
       const id = `${this.id}-${++this.#messageSeq}`;
-      this.#write(encodeMessage(destination, sub, id, prepareBody(body), this.version));
+      this.#write(encodeMessage(destination, sub, id, body, this.version));
       return 1;
     }
     return 0;
