@@ -40,6 +40,34 @@ export default tseslint.config(
     },
   },
   {
+    // The core owns its ports (directory, TapiServer link, call store, cluster) and the config
+    // schema depends on nobody above it: neither imports an adapter or a shell.
+    files: ['src/main/core/**/*.ts', 'src/main/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/stomp/**',
+                '**/tapi/**',
+                '**/directory/**',
+                '**/dashboard/**',
+                '**/shell/**',
+                '**/cluster/**',
+                '**/storage/**',
+                '**/agent.js',
+                'electron',
+              ],
+              message: 'The core defines the interfaces it needs; adapters implement them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The dashboard runs in a sandboxed renderer and in a plain browser: it may only talk to
     // its bridge, never to Node or Electron.
     files: ['src/renderer/**/*.ts'],

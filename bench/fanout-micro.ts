@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { SessionTable } from '../src/main/stomp/session-table.js';
 import type { Transport } from '../src/main/stomp/transport.js';
-import { CallRouter, type LinkPort } from '../src/main/core/call-router.js';
+import { CallRouter } from '../src/main/core/call-router.js';
+import type { LinkPort, TapiMessage } from '../src/main/core/tapi-port.js';
 import { silentLogger } from '../src/main/core/log.js';
 import { serverSchema } from '../src/main/config/schema.js';
-import { parseLine, type TapiMessage } from '../src/main/tapi/line-codec.js';
-import type { Directory, Resolution } from '../src/main/directory/directory.js';
+import { parseLine } from '../src/main/tapi/line-codec.js';
+import type { Directory, Resolution } from '../src/main/core/directory.js';
 import { encodeClientFrame } from './mini-stomp.js';
 import { phoneOf } from './workload.js';
 

@@ -6,7 +6,7 @@ import { CallRouter } from './core/call-router.js';
 import { TapiLink } from './tapi/tapi-link.js';
 import { StompGateway, type GatewayOptions } from './stomp/gateway.js';
 import { createDirectory } from './directory/create-directory.js';
-import type { Directory } from './directory/directory.js';
+import type { Directory } from './core/directory.js';
 import type { ClusterView, DashboardEvent, Snapshot } from '../shared/bridge.js';
 import type { CallStore } from './core/call-log.js';
 import { ClusterLink } from './core/cluster-link.js';

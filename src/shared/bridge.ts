@@ -64,8 +64,10 @@ export interface CallView {
 export interface DirectoryView {
   type: string;
   health: 'ok' | 'degraded' | 'down';
+  /** A one-line, password-free description of what it reads: a file path, a connect string. */
   source: string;
   lastError: string | null;
+  /** When `health` last changed (ms since epoch). */
   since: number;
 }
 

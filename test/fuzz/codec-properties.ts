@@ -8,10 +8,12 @@ import {
   UnsafeLineError,
   encodeCommand,
   parseLine,
+} from '../../src/main/tapi/line-codec.js';
+import {
   TAPI_CALL_STATES,
   type TapiCommand,
   type TapiMessage,
-} from '../../src/main/tapi/line-codec.js';
+} from '../../src/main/core/tapi-port.js';
 import {
   connectFrame,
   encodeSpec,

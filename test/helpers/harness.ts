@@ -5,7 +5,7 @@ import { Agent } from '../../src/main/agent.js';
 import { parseConfig } from '../../src/main/config/load-config.js';
 import type { Config } from '../../src/main/config/schema.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
-import type { Directory } from '../../src/main/directory/directory.js';
+import type { Directory } from '../../src/main/core/directory.js';
 import { TapiSimulator, type SimulatorOptions } from '../../tools/tapi-simulator.js';
 import type { Asset } from '../../src/main/stomp/client-assets.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ClusterLink } from '../../src/main/core/cluster-link.js';
 import type { ClusterInbox, ClusterPort, RemoteCommand } from '../../src/main/core/cluster-port.js';
 import { ExtensionPatterns } from '../../src/main/core/extension-patterns.js';
-import type { TapiCommand } from '../../src/main/tapi/line-codec.js';
+import type { TapiCommand } from '../../src/main/core/tapi-port.js';
 
 /** A ClusterLink between a recording TapiServer link and a recording cluster serving `2*`. */
 function setup(linkUp = true) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OracleDirectoryConfig } from '../../src/main/config/schema.js';
 import type { Logger } from '../../src/main/core/log.js';
-import type { Directory, Resolution } from '../../src/main/directory/directory.js';
+import type { Directory, Resolution } from '../../src/main/core/directory.js';
 import { createDirectory } from '../../src/main/directory/create-directory.js';
 import {
   PASSWORD_ENV,
@@ -18,7 +18,7 @@ import {
   type DbPoolOptions,
   type DbResult,
 } from '../../src/main/directory/oracle-pool.js';
-import { OracleConfigError, buildSessionQuery } from '../../src/main/directory/oracle-sql.js';
+import { OracleConfigError, buildSessionQuery } from '../../src/main/config/oracle-sql.js';
 
 // ---------------------------------------------------------------------------------------------
 // A fake of the parts of node-oracledb's documented API the directory uses: pools that hand

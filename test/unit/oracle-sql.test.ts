@@ -10,7 +10,7 @@ import {
   prepareStatements,
   queryProblem,
   type OracleSqlSettings,
-} from '../../src/main/directory/oracle-sql.js';
+} from '../../src/main/config/oracle-sql.js';
 import { ConfigError, parseConfig } from '../../src/main/config/load-config.js';
 
 const DEFAULTS: OracleSqlSettings = {

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenPopChoices } from '../../src/main/core/destinations.js';
-import { CallRouter, type LinkPort } from '../../src/main/core/call-router.js';
+import { CallRouter } from '../../src/main/core/call-router.js';
+import type { LinkPort } from '../../src/main/core/tapi-port.js';
 import { messageBody, type ClientSession } from '../../src/main/core/client-session.js';
-import type { Directory, Resolution } from '../../src/main/directory/directory.js';
+import type { Directory, Resolution } from '../../src/main/core/directory.js';
 import { silentLogger } from '../../src/main/core/log.js';
 import { fakeStompSession } from '../helpers/fake-stomp-session.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
-import type { CallEvent, RemoteCommand } from '../core/cluster-port.js';
-import { TAPI_CALL_STATES } from '../tapi/line-codec.js';
+import type { RemoteCommand } from '../core/cluster-port.js';
+import { TAPI_CALL_STATES, type TapiCallEvent } from '../core/tapi-port.js';
 
 /**
  * What agents send each other over the exchange (docs/cluster.md §3), validated on arrival like
@@ -31,7 +31,7 @@ const commandSchema: z.ZodType<RemoteCommand> = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('CALL'), ext, number: z.string().regex(NUMBER_PATTERN) }),
 ]);
 
-const callEventSchema: z.ZodType<CallEvent> = z.discriminatedUnion('kind', [
+const callEventSchema: z.ZodType<TapiCallEvent> = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('incoming'),
     ext,

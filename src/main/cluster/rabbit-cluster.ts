@@ -3,7 +3,8 @@ import type { ClusterConfig } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import { ExtensionPatterns } from '../core/extension-patterns.js';
-import type { CallEvent, ClusterInbox, ClusterPort, RemoteCommand } from '../core/cluster-port.js';
+import type { ClusterInbox, ClusterPort, RemoteCommand } from '../core/cluster-port.js';
+import type { TapiCallEvent } from '../core/tapi-port.js';
 import type { ClusterAgentView, ClusterView } from '../../shared/bridge.js';
 import {
   HEARTBEAT_KEY,
@@ -87,7 +88,7 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
     return true;
   }
 
-  publish(event: CallEvent): void {
+  publish(event: TapiCallEvent): void {
     if (this.#ready) {
       this.#publish(eventKey(event.ext), { type: 'event', from: this.config.agentId, event });
     }

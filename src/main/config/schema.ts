@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { oracleSqlProblems } from '../directory/oracle-sql.js';
+import { oracleSqlProblems } from './oracle-sql.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from '../core/call-tracker.js';
 
 /**

@@ -6,8 +6,8 @@ import {
   type ClientSession,
   type MessageBody,
 } from './client-session.js';
-import type { Directory, Resolution } from '../directory/directory.js';
-import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
+import type { Directory, Resolution } from './directory.js';
+import type { LinkPort, TapiMessage } from './tapi-port.js';
 import { SessionRegistry, type LinkEffects } from './session-registry.js';
 import { CallLog, callViewOf } from './call-log.js';
 import { callKey } from '../../shared/calls.js';
@@ -33,7 +33,7 @@ import {
 import { EXTENSION_PATTERN } from './number-rules.js';
 import type { CallView, PhoneView, SessionView } from '../../shared/bridge.js';
 import { WindowLimiter } from './window-limiter.js';
-import { TokenBucket } from '../stomp/rate-limiter.js';
+import { TokenBucket } from './token-bucket.js';
 import { Containment } from './containment.js';
 import { quote } from './client-text.js';
 
@@ -48,13 +48,6 @@ export interface RouterOptions {
   now?: () => number;
   /** A call with no line about it for this long is ended with cause TIMEOUT (default 4 h). */
   callTimeoutMs?: number;
-}
-
-/** What the router needs of the TapiServer link. */
-export interface LinkPort {
-  readonly isConnected: boolean;
-  /** Returns false when the link is down; nothing is queued. */
-  send(command: TapiCommand): boolean;
 }
 
 export interface RouterEvents {

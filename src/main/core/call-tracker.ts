@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TypedEmitter } from './typed-emitter.js';
-import type { TapiCallState } from '../tapi/line-codec.js';
+import type { TapiCallState } from './tapi-port.js';
 import { EXTENSION_PATTERN } from './number-rules.js';
 import {
   DISCONNECT_CAUSES,

@@ -1,11 +1,10 @@
-import type { TapiCommand } from '../tapi/line-codec.js';
-import type { LinkPort } from './call-router.js';
-import type { CallEvent, ClusterInbox, ClusterPort, RemoteCommand } from './cluster-port.js';
+import type { LinkPort, TapiCallEvent, TapiCommand } from './tapi-port.js';
+import type { ClusterInbox, ClusterPort, RemoteCommand } from './cluster-port.js';
 
 /** What the cluster delivers to this agent's pages (the call router). */
 export interface RemoteDelivery {
   /** A call event from another agent, delivered to pages exactly as a local one. */
-  linkMessage(event: CallEvent): void;
+  linkMessage(event: TapiCallEvent): void;
   /** Pages bound to these extensions get LINK_DOWN. */
   extensionsUnreachable(extensions: readonly string[], reason: string): void;
 }
@@ -87,7 +86,7 @@ export class ClusterLink implements LinkPort, ClusterInbox {
     this.listens(from, []);
   }
 
-  event(event: CallEvent): void {
+  event(event: TapiCallEvent): void {
     this.#delivery?.linkMessage(event);
   }
 

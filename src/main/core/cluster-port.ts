@@ -1,4 +1,4 @@
-import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
+import type { TapiCallEvent, TapiCommand } from './tapi-port.js';
 
 /**
  * What the core needs of a cluster of agents (docs/cluster.md). The core owns this interface; an
@@ -8,9 +8,6 @@ import type { TapiCommand, TapiMessage } from '../tapi/line-codec.js';
 
 /** The commands one agent asks of the agent that serves an extension. */
 export type RemoteCommand = Extract<TapiCommand, { ext: string }>;
-
-/** A call event of a TapiServer (the pop and the call states), as the link parsed it. */
-export type CallEvent = Extract<TapiMessage, { kind: 'incoming' | 'callstate' }>;
 
 export interface ClusterPort {
   /** Whether `ext` belongs to another agent's TapiServer (this agent's patterns do not match it). */
@@ -22,7 +19,7 @@ export interface ClusterPort {
    */
   send(command: RemoteCommand): boolean;
   /** A call event of this agent's own TapiServer, for the agents whose pages listen on its extension. */
-  publish(event: CallEvent): void;
+  publish(event: TapiCallEvent): void;
   /** Where what arrives from other agents goes; called once, before anything arrives. */
   attach(inbox: ClusterInbox): void;
 }
@@ -36,7 +33,7 @@ export interface ClusterInbox {
   /** `from` has left or is gone: its pages need nothing any more. */
   agentGone(from: string): void;
   /** A call event from the agent serving an extension our pages listen on. */
-  event(event: CallEvent): void;
+  event(event: TapiCallEvent): void;
   /** Extensions our pages listen on cannot be reached now (their agent is gone, or the broker). */
   unreachable(extensions: readonly string[], reason: string): void;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.js';
 import type { DirectoryConfig } from '../config/schema.js';
-import type { Directory } from './directory.js';
+import type { Directory } from '../core/directory.js';
 import { FileDirectory } from './file-directory.js';
 import { createOracleDirectory } from './oracle-directory.js';
 

@@ -1,9 +1,10 @@
-import type { DirectoryHealth, DirectoryState } from './directory.js';
+import type { DirectoryHealth } from '../core/directory.js';
+import type { DirectoryView } from '../../shared/bridge.js';
 
 /** Holds a directory's health and tells listeners when it changes. Shared by every implementation. */
 export class DirectoryStateHolder {
-  #state: DirectoryState;
-  readonly #listeners = new Set<(state: DirectoryState) => void>();
+  #state: DirectoryView;
+  readonly #listeners = new Set<(state: DirectoryView) => void>();
 
   constructor(type: string, source: string, now: () => number = Date.now) {
     this.now = now;
@@ -12,7 +13,7 @@ export class DirectoryStateHolder {
 
   private readonly now: () => number;
 
-  get(): DirectoryState {
+  get(): DirectoryView {
     return this.#state;
   }
 
@@ -28,7 +29,7 @@ export class DirectoryStateHolder {
     for (const listener of this.#listeners) listener(this.#state);
   }
 
-  subscribe(listener: (state: DirectoryState) => void): () => void {
+  subscribe(listener: (state: DirectoryView) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }

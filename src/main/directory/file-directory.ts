@@ -3,7 +3,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../core/log.js';
-import type { Directory, DirectoryState, Resolution } from './directory.js';
+import type { Directory, Resolution } from '../core/directory.js';
+import type { DirectoryView } from '../../shared/bridge.js';
 import { DirectoryStateHolder } from './directory-state.js';
 import { EXTENSION_PATTERN } from '../core/number-rules.js';
 import { describeProblems } from '../config/schema-problems.js';
@@ -159,11 +160,11 @@ export class FileDirectory implements Directory {
     return { kind: 'found', user, phone };
   }
 
-  state(): DirectoryState {
+  state(): DirectoryView {
     return this.#state.get();
   }
 
-  onStateChange(listener: (state: DirectoryState) => void): () => void {
+  onStateChange(listener: (state: DirectoryView) => void): () => void {
     return this.#state.subscribe(listener);
   }
 

@@ -3,7 +3,8 @@ import { LRUCache } from 'lru-cache';
 import type { OracleDirectoryConfig } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
-import type { Directory, DirectoryHealth, DirectoryState, Resolution } from './directory.js';
+import type { Directory, DirectoryHealth, Resolution } from '../core/directory.js';
+import type { DirectoryView } from '../../shared/bridge.js';
 import { DirectoryStateHolder } from './directory-state.js';
 import {
   OracleConfigError,
@@ -12,7 +13,7 @@ import {
   isApexSessionId,
   prepareStatements,
   type OracleStatements,
-} from './oracle-sql.js';
+} from '../config/oracle-sql.js';
 import {
   OUT_FORMAT_OBJECT,
   createOracledbPool,
@@ -476,11 +477,11 @@ class OracleDirectory implements Directory {
     else this.#log.debug(`oracle directory still ${health}: ${reason}`);
   }
 
-  state(): DirectoryState {
+  state(): DirectoryView {
     return this.#state.get();
   }
 
-  onStateChange(listener: (state: DirectoryState) => void): () => void {
+  onStateChange(listener: (state: DirectoryView) => void): () => void {
     return this.#state.subscribe(listener);
   }
 

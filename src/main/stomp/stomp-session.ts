@@ -5,7 +5,7 @@ import type { MessageBody } from '../core/client-session.js';
 import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
 import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
 import { SubscriptionIndex } from './subscriptions.js';
-import { TokenBucket } from './rate-limiter.js';
+import { TokenBucket } from '../core/token-bucket.js';
 import { OutputBacklog } from './output-backlog.js';
 import type { Transport } from './transport.js';
 import { QUOTE_BYTES, cleanText, quote } from '../core/client-text.js';

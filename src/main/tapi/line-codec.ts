@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXTENSION_PATTERN, NUMBER_PATTERN } from '../core/number-rules.js';
+import { TAPI_CALL_STATES, type TapiCommand, type TapiMessage } from '../core/tapi-port.js';
 
 /**
  * The TapiServer line protocol (docs/protocol.md §3, with its call lifecycle), both ways.
@@ -66,32 +67,6 @@ export class LineSplitter {
 }
 
 // ---- TapiServer → agent ----
-
-/** `CALLSTATE` states: TAPI's names for inbound calls, plus the outbound DIALING and RINGBACK. */
-export const TAPI_CALL_STATES = [
-  'RINGING',
-  'DIALING',
-  'RINGBACK',
-  'CONNECTED',
-  'ONHOLD',
-  'DISCONNECTED',
-  'IDLE',
-] as const;
-export type TapiCallState = (typeof TAPI_CALL_STATES)[number];
-
-export type TapiMessage =
-  | { kind: 'incoming'; ext: string; caller: string; callId: string | null; name: string | null }
-  | {
-      kind: 'callstate';
-      ext: string;
-      callId: string;
-      state: TapiCallState;
-      /** CONNECTED: the answering extension; DISCONNECTED: the cause; else whatever followed. */
-      detail: string | null;
-    }
-  | { kind: 'ok'; verb: string; args: string[] }
-  | { kind: 'error'; verb: string; args: string[] }
-  | { kind: 'pong' };
 
 export type ParsedLine = { ok: true; message: TapiMessage } | { ok: false; problem: string };
 
@@ -198,12 +173,6 @@ export function parseLine(bytes: Buffer): ParsedLine {
 }
 
 // ---- agent → TapiServer ----
-
-export type TapiCommand =
-  | { verb: 'LISTEN'; ext: string }
-  | { verb: 'UNLISTEN'; ext: string }
-  | { verb: 'CALL'; ext: string; number: string }
-  | { verb: 'PING' };
 
 /** A command whose tokens would break the line protocol. A bug upstream if ever thrown. */
 export class UnsafeLineError extends Error {

@@ -4,21 +4,8 @@ import { TypedEmitter } from '../core/typed-emitter.js';
 import type { TapiConfig } from '../config/schema.js';
 import type { LinkStatus, LinkView } from '../../shared/bridge.js';
 import { Containment } from '../core/containment.js';
-import {
-  LineSplitter,
-  encodeCommand,
-  parseLine,
-  type TapiCommand,
-  type TapiMessage,
-} from './line-codec.js';
-
-export interface TapiLinkEvents {
-  /** The link's state changed (status, error, attempt count). */
-  state: [LinkView];
-  /** Connected (again): the owner re-sends LISTEN for every bound phone. */
-  connected: [];
-  message: [TapiMessage];
-}
+import { LineSplitter, encodeCommand, parseLine } from './line-codec.js';
+import type { LinkEvents, LinkPort, TapiCommand } from '../core/tapi-port.js';
 
 const CONNECT_TIMEOUT_MS = 5000;
 
@@ -27,7 +14,7 @@ const CONNECT_TIMEOUT_MS = 5000;
  * optional keep-alive with PING, and a `restart()` for the operator. It never queues a
  * command while down: `send` says whether the line went out.
  */
-export class TapiLink extends TypedEmitter<TapiLinkEvents> {
+export class TapiLink extends TypedEmitter<LinkEvents> implements LinkPort {
   #socket: net.Socket | null = null;
   #retry: NodeJS.Timeout | null = null;
   #keepalive: NodeJS.Timeout | null = null;

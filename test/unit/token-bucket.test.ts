@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { TokenBucket } from '../../src/main/stomp/rate-limiter.js';
+import { TokenBucket } from '../../src/main/core/token-bucket.js';
 
 test('a full bucket allows a burst, then one event per 1/rate seconds', () => {
   const bucket = new TokenBucket(10, 10, 0);

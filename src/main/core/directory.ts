@@ -1,3 +1,5 @@
+import type { DirectoryView } from '../../shared/bridge.js';
+
 /**
  * The directory seam: who is behind an APEX session, and which extension is theirs.
  * The file directory (docs/protocol.md §4) and the Oracle one implement it; the call router only
@@ -13,17 +15,7 @@ export type Resolution =
   /** The directory could not answer (database down, timeout, unreadable file). */
   | { kind: 'unavailable'; reason: string };
 
-export type DirectoryHealth = 'ok' | 'degraded' | 'down';
-
-export interface DirectoryState {
-  type: string;
-  health: DirectoryHealth;
-  /** A one-line, password-free description of what it reads: a file path, a connect string. */
-  source: string;
-  lastError: string | null;
-  /** When `health` last changed (ms since epoch). */
-  since: number;
-}
+export type DirectoryHealth = DirectoryView['health'];
 
 export interface Directory {
   /** Never rejects: every failure is a `Resolution` of kind `unavailable`. */
@@ -33,8 +25,8 @@ export interface Directory {
    * answers within the implementation's own time budget (the pop is not held up for it).
    */
   callerName?(callerNumber: string): Promise<string | undefined>;
-  state(): DirectoryState;
+  state(): DirectoryView;
   /** Called when `state()` changes. Returns an unsubscribe function. */
-  onStateChange(listener: (state: DirectoryState) => void): () => void;
+  onStateChange(listener: (state: DirectoryView) => void): () => void;
   close(): Promise<void>;
 }
