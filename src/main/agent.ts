@@ -7,7 +7,8 @@ import { TapiLink } from './tapi/tapi-link.js';
 import { StompGateway, type GatewayOptions } from './stomp/gateway.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Directory } from './core/directory.js';
-import type { ClusterView, DashboardEvent, Snapshot } from '../shared/bridge.js';
+import type { ClusterView, Snapshot } from '../shared/bridge.js';
+import type { AgentEvent, AgentEvents, AgentSummary } from './agent-events.js';
 import type { CallStore } from './core/call-log.js';
 import { ClusterLink } from './core/cluster-link.js';
 import { RabbitCluster } from './cluster/rabbit-cluster.js';
@@ -27,14 +28,11 @@ export interface AgentOptions {
   callStore?: CallStore;
 }
 
-export interface AgentEvents {
-  /** Every change the dashboard shows, one event at a time (shells coalesce them). */
-  dashboard: [DashboardEvent];
-}
-
 /**
  * The core, composed: directory, TapiServer link, call router and STOMP gateway. Plain Node;
- * the headless CLI and the Electron shell both start one of these and show its events.
+ * the headless CLI and the Electron shell both start one of these. A facade: its parts are its
+ * own; observers use its methods (`snapshot`, `summary`, `restartLink`, `markCallsSeen`,
+ * `stop`) and its one event feed (`on('event', …)`, `agent-events.ts`).
  */
 export class Agent extends TypedEmitter<AgentEvents> {
   readonly startedAt = Date.now();
@@ -45,13 +43,15 @@ export class Agent extends TypedEmitter<AgentEvents> {
   /** Missed calls since the operator last looked (`markCallsSeen`). */
   #missedCalls = 0;
 
+  readonly #directory: Directory;
+  readonly #link: TapiLink;
+  readonly #router: CallRouter;
+  readonly #gateway: StompGateway;
+
   private constructor(
     readonly config: Config,
     readonly logger: Logger,
-    readonly directory: Directory,
-    readonly link: TapiLink,
-    readonly router: CallRouter,
-    readonly gateway: StompGateway,
+    parts: { directory: Directory; link: TapiLink; router: CallRouter; gateway: StompGateway },
     /** Where browsers connect, e.g. `http://0.0.0.0:8081/tapi-messenger`. */
     readonly endpoint: string,
     readonly address: AddressInfo,
@@ -59,6 +59,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
     readonly containment: Containment,
   ) {
     super();
+    this.#directory = parts.directory;
+    this.#link = parts.link;
+    this.#router = parts.router;
+    this.#gateway = parts.gateway;
   }
 
   static async start(options: AgentOptions): Promise<Agent> {
@@ -101,10 +105,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     const agent = new Agent(
       config,
       logger,
-      directory,
-      link,
-      router,
-      gateway,
+      { directory, link, router, gateway },
       endpoint,
       address,
       containment,
@@ -117,8 +118,13 @@ export class Agent extends TypedEmitter<AgentEvents> {
     return agent;
   }
 
+  #emit(event: AgentEvent): void {
+    this.emit('event', event);
+  }
+
   #wire(): void {
-    const { link, router, directory } = this;
+    const link = this.#link;
+    const router = this.#router;
     const cluster = this.#cluster;
     link.on('connected', () => {
       cluster?.link.relisten();
@@ -133,46 +139,59 @@ export class Agent extends TypedEmitter<AgentEvents> {
     link.on('state', (state) => {
       if (state.status !== 'connected') router.linkDisconnected();
       cluster?.adapter.linkState(state.status === 'connected');
-      this.emit('dashboard', { type: 'link', link: state });
+      this.#emit({ type: 'link', link: state });
     });
     cluster?.adapter.on('state', () => {
       const view = this.clusterView();
-      if (view) this.emit('dashboard', { type: 'cluster', cluster: view });
+      if (view) this.#emit({ type: 'cluster', cluster: view });
     });
-    directory.onStateChange((state) =>
-      this.emit('dashboard', { type: 'directory', directory: state }),
-    );
-    router.on('session-opened', (session) =>
-      this.emit('dashboard', { type: 'session-opened', session }),
-    );
-    router.on('session-updated', (session) =>
-      this.emit('dashboard', { type: 'session-updated', session }),
-    );
-    router.on('session-closed', (id) => this.emit('dashboard', { type: 'session-closed', id }));
-    router.on('phones', (phones) => this.emit('dashboard', { type: 'phones', phones }));
+    this.#directory.onStateChange((state) => this.#emit({ type: 'directory', directory: state }));
+    router.on('session-opened', (session) => this.#emit({ type: 'session-opened', session }));
+    router.on('session-updated', (session) => this.#emit({ type: 'session-updated', session }));
+    router.on('session-closed', (id) => this.#emit({ type: 'session-closed', id }));
+    router.on('phones', (phones) => this.#emit({ type: 'phones', phones }));
     router.on('call', (call) => {
       if (call.state === 'ended') this.#callStore?.append(call);
-      this.emit('dashboard', { type: 'call', call });
+      this.#emit({ type: 'call', call });
       if (call.missed) {
         this.#missedCalls++;
-        this.emit('dashboard', { type: 'missed-calls', count: this.#missedCalls });
+        this.#emit({ type: 'missed-calls', count: this.#missedCalls });
       }
     });
+    router.on('delivered', (delivery) => this.#emit({ type: 'delivered', ...delivery }));
+    router.on('dial', ({ outcome }) => this.#emit({ type: 'dial', outcome }));
+    router.on('listen', ({ outcome }) => this.#emit({ type: 'listen', outcome }));
+    this.#gateway.on('protocol-error', (error) => this.#emit({ type: 'protocol-error', ...error }));
+    this.containment.on('contained', ({ where }) => this.#emit({ type: 'contained', where }));
   }
 
+  /** Everything the dashboard shows, now; its events (`isDashboardEvent`) keep it current. */
   snapshot(): Snapshot {
     const snapshot: Snapshot = {
       startedAt: this.startedAt,
       endpoint: this.endpoint,
-      link: this.link.state(),
-      directory: this.directory.state(),
-      sessions: this.router.sessions(),
-      phones: this.router.phones(),
-      calls: this.router.calls.list(),
+      link: this.#link.state(),
+      directory: this.#directory.state(),
+      sessions: this.#router.sessions(),
+      phones: this.#router.phones(),
+      calls: this.#router.calls.list(),
       missedCalls: this.#missedCalls,
     };
     const cluster = this.clusterView();
     return cluster ? { ...snapshot, cluster } : snapshot;
+  }
+
+  /** The agent at a glance: counts instead of lists. */
+  summary(): AgentSummary {
+    return {
+      startedAt: this.startedAt,
+      link: this.#link.state(),
+      directory: this.#directory.state(),
+      sessions: this.#router.sessionCount,
+      connections: this.#gateway.sessionCount,
+      phones: this.#router.phoneCount,
+      cluster: this.clusterView(),
+    };
   }
 
   /** This agent's place in its cluster; null without `cluster` (docs/cluster.md). */
@@ -191,11 +210,12 @@ export class Agent extends TypedEmitter<AgentEvents> {
   markCallsSeen(): void {
     if (this.#missedCalls === 0) return;
     this.#missedCalls = 0;
-    this.emit('dashboard', { type: 'missed-calls', count: 0 });
+    this.#emit({ type: 'missed-calls', count: 0 });
   }
 
+  /** The operator's "reconnect now": drops the TapiServer connection and dials again. */
   restartLink(): void {
-    this.link.restart();
+    this.#link.restart();
   }
 
   /**
@@ -205,13 +225,13 @@ export class Agent extends TypedEmitter<AgentEvents> {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.router.unlistenAll();
+    this.#router.unlistenAll();
     this.#cluster?.link.unlistenAll();
     await this.#cluster?.adapter.stop();
-    this.router.close();
-    await this.gateway.close();
-    await this.link.stop();
-    await this.directory.close();
+    this.#router.close();
+    await this.#gateway.close();
+    await this.#link.stop();
+    await this.#directory.close();
     await this.#callStore?.flush();
   }
 }

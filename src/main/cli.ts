@@ -147,15 +147,14 @@ async function run(config: Config, file: string | null): Promise<number> {
   );
   const { tapi } = config;
   console.log(
-    `TapiServer link: ${agent.link.state().status} to ${tapi.host}:${tapi.port} (retry every ${tapi.reconnectMs} ms)`,
+    `TapiServer link: ${agent.summary().link.status} to ${tapi.host}:${tapi.port} (retry every ${tapi.reconnectMs} ms)`,
   );
-  let shown = agent.link.state().status;
-  agent.link.on('state', (state) => {
-    if (state.status === shown) return;
-    shown = state.status;
-    console.log(
-      `TapiServer link: ${state.status}${state.lastError ? ` (${state.lastError})` : ''}`,
-    );
+  let shown = agent.summary().link.status;
+  agent.on('event', (event) => {
+    if (event.type !== 'link' || event.link.status === shown) return;
+    const { status, lastError } = event.link;
+    shown = status;
+    console.log(`TapiServer link: ${status}${lastError ? ` (${lastError})` : ''}`);
   });
 
   const received = await signal;

@@ -76,8 +76,8 @@ test('a page on A listens on, gets pops from and dials an extension served by B'
 
   // The operator sees the cluster: /health and /metrics of A name B.
   const health = healthReport({
-    link: a.agent.link.state(),
-    directory: a.agent.directory.state(),
+    link: a.agent.summary().link,
+    directory: a.agent.summary().directory,
     sessions: 0,
     phones: 0,
     startedAt: a.agent.startedAt,
@@ -108,7 +108,7 @@ test('a page on A listens on, gets pops from and dials an extension served by B'
   b.sim.ring('201', '+48123456789', 'c1', 'Jan Kowalski');
   // One call, one pop on the page (as for a local call), although it has two call subscriptions.
   await waitUntil(() => callers.length >= 1, 5000, 'the pop on the page on A');
-  assert.equal(a.agent.router.calls.list()[0]?.reached, 1);
+  assert.equal(a.agent.snapshot().calls[0]?.reached, 1);
 
   reference.referenceDial(page, '+48 22 555-01-02');
   assert.equal(await b.sim.waitForLine(/^CALL /), 'CALL 201 +48225550102');
@@ -141,7 +141,7 @@ test('listens are counted across agents: B unlistens only when no page anywhere 
     "B to count A's listen on 201",
   );
   await onB.close();
-  await waitUntil(() => b.agent.router.sessions().length === 0, 5000, 'the page on B to close');
+  await waitUntil(() => b.agent.snapshot().sessions.length === 0, 5000, 'the page on B to close');
   b.sim.ring('201', '+48600700800', 'c2');
   await onA.next('/user/queue/incoming-call');
   assert.equal(b.sim.lines.filter((l) => l === 'LISTEN 201').length, 1);

@@ -29,7 +29,7 @@ test('a page in Chromium: connect with the reference client, screen-pop, dial, c
   );
   const shown = (await page.textContent('#state')) ?? '';
   assert.deepEqual(
-    h.agent.router.sessions().map((s) => `session ${s.id}`),
+    h.agent.snapshot().sessions.map((s) => `session ${s.id}`),
     [shown],
     'the id the page read from its URL is the server session id',
   );

@@ -90,7 +90,7 @@ test('one script tag: the SDK connects with the APEX session and a ring is a cal
     expired.on('status', (s) => s.state === 'closed' && resolve(s.reason));
   })`);
   assert.equal(ended, 'SESSION_NOT_FOUND');
-  await waitUntil(() => h.agent.router.sessions().length === 1, 10_000, 'the client to hang up');
+  await waitUntil(() => h.agent.snapshot().sessions.length === 1, 10_000, 'the client to hang up');
 });
 
 test('the agent restarts on the same port: reconnecting, listening again, the next ring arrives', async (t) => {

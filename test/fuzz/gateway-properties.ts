@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SessionTable, type GatewaySession } from '../../src/main/stomp/session-table.js';
-import type { Transport } from '../../src/main/stomp/transport.js';
+import { FakeTransport } from '../helpers/fake-transport.js';
 import { CallRouter } from '../../src/main/core/call-router.js';
 import { encodeCommand } from '../../src/main/tapi/line-codec.js';
 import type { LinkPort, TapiCommand } from '../../src/main/core/tapi-port.js';
@@ -53,33 +53,6 @@ export const LIMITS = serverSchema.parse({
 
 const CLIENT_IDS = ['c0', 'c1', 'c2', 'c3'];
 const BYSTANDER = 'by';
-
-class FakeTransport implements Transport {
-  readonly kind = 'fuzz';
-  readonly remoteAddress = '127.0.0.1';
-  readonly sent: string[] = [];
-  closedWith: number | 'abort' | null = null;
-  sentAfterClose = 0;
-  reading = true;
-  unread = 0;
-  send(text: string): void {
-    if (this.closedWith !== null) {
-      this.sentAfterClose++;
-      return;
-    }
-    this.sent.push(text);
-    if (!this.reading) this.unread += Buffer.byteLength(text);
-  }
-  close(code: number): void {
-    if (this.closedWith === null) this.closedWith = code;
-  }
-  abort(): void {
-    if (this.closedWith === null) this.closedWith = 'abort';
-  }
-  pendingBytes(): number {
-    return this.unread;
-  }
-}
 
 class FakeLink implements LinkPort {
   readonly lines: string[] = [];
@@ -313,7 +286,7 @@ export async function runCase(c: Case): Promise<void> {
       case 'reading':
         if (client) {
           client.transport.reading = step.reading;
-          if (step.reading) client.transport.unread = 0;
+          if (step.reading) client.transport.pending = 0;
         }
         break;
       case 'vanish':

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
+import { onAgentEvent, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
 import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
 import type { Logger } from '../../src/main/core/log.js';
 import { burst, burstBytes, opening, type Burst } from './stomp-arbitraries.js';
@@ -179,7 +179,7 @@ export async function startSocketFuzz(): Promise<SocketFuzz> {
     },
   });
   const protocolErrors: string[] = [];
-  h.agent.gateway.on('protocol-error', ({ code }) => {
+  onAgentEvent(h.agent, 'protocol-error', ({ code }) => {
     protocolErrors.push(code);
     count(`closed: ${code}`);
     if (code === 'INTERNAL_ERROR') errors.push('INTERNAL_ERROR');
@@ -223,9 +223,12 @@ export async function startSocketFuzz(): Promise<SocketFuzz> {
     await Promise.all(clients.map((client) => client.closed));
     await waitUntil(
       () =>
-        h.agent.gateway.sessionCount === 1 &&
-        h.agent.router.sessions().length === 1 &&
-        h.agent.router.registry.phones().join() === '299',
+        h.agent.summary().connections === 1 &&
+        h.agent.snapshot().sessions.length === 1 &&
+        h.agent
+          .snapshot()
+          .phones.map((p) => p.phone)
+          .join() === '299',
       5000,
       'the agent to forget every fuzz client',
     );

@@ -1,5 +1,5 @@
 import { StompSession, type StompSessionHandler } from '../../src/main/stomp/stomp-session.js';
-import type { Transport } from '../../src/main/stomp/transport.js';
+import { FakeTransport } from './fake-transport.js';
 import { silentLogger } from '../../src/main/core/log.js';
 
 /** A session over a fake transport, on a clock the test moves. */
@@ -9,17 +9,9 @@ export function fakeStompSession(limits: {
   sendStallMs?: number;
 }) {
   let now = 0;
-  const sent: string[] = [];
-  const events: string[] = [];
-  const transport: Transport & { pending: number } = {
-    kind: 'test',
-    remoteAddress: '127.0.0.1',
-    pending: 0,
-    send: (text) => void sent.push(text),
-    close: (code) => void events.push(`close ${code}`),
-    abort: () => void events.push('abort'),
-    pendingBytes: () => transport.pending,
-  };
+  const transport = new FakeTransport();
+  // The transport's ends are logged beside the session's own events, in order.
+  const events = transport.ends;
   const handler: StompSessionHandler = {
     connected: () => undefined,
     subscribed: () => undefined,
@@ -49,7 +41,7 @@ export function fakeStompSession(limits: {
   stomp.receive(Buffer.from('CONNECT\naccept-version:1.2\n\n\0'));
   return {
     stomp,
-    sent,
+    sent: transport.sent,
     events,
     transport,
     tick: (ms: number) => void (now += ms),

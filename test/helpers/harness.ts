@@ -2,6 +2,7 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent } from '../../src/main/agent.js';
+import type { AgentEvent } from '../../src/main/agent-events.js';
 import { parseConfig } from '../../src/main/config/load-config.js';
 import type { Config } from '../../src/main/config/schema.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
@@ -94,6 +95,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** Listens to one type of the agent's events; returns the unsubscribe function. */
+export function onAgentEvent<K extends AgentEvent['type']>(
+  agent: Agent,
+  type: K,
+  listener: (event: Extract<AgentEvent, { type: K }>) => void,
+): () => void {
+  return agent.on('event', (event) => {
+    if (event.type === type) listener(event as Extract<AgentEvent, { type: K }>);
+  });
 }
 
 /** Resolves when `check()` is true, re-checking on each event of `emitter`… or rejects after `timeoutMs`. */

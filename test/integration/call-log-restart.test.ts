@@ -21,14 +21,14 @@ test('calls from before a restart are in the next agent’s snapshot and dashboa
   const client = await listeningClient(first.wsUrl, 's1');
   first.sim.ring('201', '+4930111', 'before-1');
   first.sim.ring('202', '+4930222', 'before-2');
-  await waitUntil(() => first.agent.router.calls.size === 2, 5000, 'two calls');
+  await waitUntil(() => first.agent.snapshot().calls.length === 2, 5000, 'two calls');
   await client.close();
   await first.stopAgent();
 
   const second = await first.restart();
   t.after(() => second.stop());
   second.sim.ring('201', '+4930333', 'after-1');
-  await waitUntil(() => second.agent.router.calls.size === 3, 5000, 'the new call');
+  await waitUntil(() => second.agent.snapshot().calls.length === 3, 5000, 'the new call');
   const calls = (await snapshotOf(second.url)).calls;
   assert.deepEqual(
     calls.map((c) => [c.callId, c.reached]),
@@ -49,11 +49,7 @@ test('the log on disk stays under its cap across rotations and restarts', async 
   for (let round = 0; round < 3; round++) {
     const base = round * 100;
     for (let i = 0; i < 100; i++) h.sim.ring('201', `+49${base + i}`, `r${base + i}`);
-    await waitUntil(
-      () => h.agent.router.calls.list()[0]?.callId === `r${base + 99}`,
-      5000,
-      'round',
-    );
+    await waitUntil(() => h.agent.snapshot().calls[0]?.callId === `r${base + 99}`, 5000, 'round');
     await h.stopAgent();
     for (const file of [CURRENT_FILE, PREVIOUS_FILE]) {
       const { size } = await stat(path.join(h.folder, 'data', file));

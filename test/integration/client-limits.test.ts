@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
-import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
+import { onAgentEvent, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
+import { fakeDirectory } from '../helpers/fake-directory.js';
+import { connectModern, listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { RawStomp } from '../helpers/raw-clients.js';
 import { createMetrics } from '../../src/main/dashboard/metrics.js';
 import { parsePrometheus } from '../helpers/prometheus-text.js';
@@ -74,7 +75,7 @@ test('listens per connection per minute: over the limit the listen is answered R
   const error = client.next('/user/queue/errors');
   client.client.publish({ destination: '/tapi/listen', headers: { apex_session: 'apex-bob' } });
   assert.equal((JSON.parse((await error).body) as { code: string }).code, 'RATE_LIMITED');
-  assert.equal(h.agent.router.sessions()[0]?.phone, '201', 'the binding stayed as it was');
+  assert.equal(h.agent.snapshot().sessions[0]?.phone, '201', 'the binding stayed as it was');
 });
 
 for (const via of ['raw', 'sockjs'] as const) {
@@ -117,28 +118,27 @@ test('connections per address: the one over maxSessionsPerAddress is refused; ot
   for (const c of [first, elsewhere, again]) c.ws.close();
 });
 
-test('an exception in the application closes that session only, counted in contained_errors_total', async (t) => {
-  const h = await startHarness();
+test('a bug reached through a listen request is contained: counted, that request alone is lost', async (t) => {
+  const answers = { 'apex-bob': { kind: 'found', user: 'BOB', phone: '202' } } as const;
+  const h = await startHarness({
+    directory: fakeDirectory(answers, (apex) => {
+      if (apex === 'apex-boom') throw new Error('a bug reached from outside');
+      return fakeDirectory(answers).resolve(apex);
+    }),
+  });
   t.after(() => h.stop());
   const metrics = createMetrics(h.agent);
   t.after(() => metrics.close());
   const bystander = await listeningClient(h.wsUrl, 'apex-bob');
   t.after(() => bystander.close());
-  const router = h.agent.router;
-  const real = router.message.bind(router);
-  router.message = (session, destination, headers, body) => {
-    if (destination === '/tapi/boom') throw new Error('a bug reached from outside');
-    real(session, destination, headers, body);
-  };
-  const victim = await RawStomp.open(h, 'raw');
-  await victim.connect();
-  victim.send('SEND\ndestination:/tapi/boom\n\n\0');
-  await victim.closed;
-  assert.match(victim.frames.at(-1) ?? '', /^ERROR\nmessage:INTERNAL_ERROR/);
-  const exposition = parsePrometheus(await metrics.registry.metrics());
-  assert.equal(
-    exposition.value('tapi_messenger_contained_errors_total', { where: 'stomp-session' }),
-    1,
+  const contained = new Promise<string>((resolve) =>
+    onAgentEvent(h.agent, 'contained', ({ where }) => resolve(where)),
   );
+  const victim = await connectModern(h.wsUrl);
+  t.after(() => victim.close());
+  victim.client.publish({ destination: '/tapi/listen', headers: { apex_session: 'apex-boom' } });
+  assert.equal(await contained, 'router');
+  const exposition = parsePrometheus(await metrics.registry.metrics());
+  assert.equal(exposition.value('tapi_messenger_contained_errors_total', { where: 'router' }), 1);
   await stillServed(h, bystander, 'after-bug');
 });

@@ -76,7 +76,7 @@ test('/health: 200 with the link up, 503 with it down; JSON with sessions, phone
   assert.equal(body.directory.health, 'ok');
 
   await h.sim.stop();
-  await waitUntil(() => !h.agent.link.isConnected, 5000, 'link down');
+  await waitUntil(() => h.agent.summary().link.status !== 'connected', 5000, 'link down');
   const down = await get(`${h.url}health`);
   assert.equal(down.status, 503);
   const downBody = JSON.parse(down.body) as HealthReport;
@@ -123,16 +123,16 @@ test('/metrics: Prometheus text from its own registry; counters move after a cal
   h.sim.answer('m-1');
   h.sim.hangup('m-1');
   await waitUntil(
-    () => h.agent.router.calls.list().some((c) => c.callId === 'm-1' && c.state === 'ended'),
+    () => h.agent.snapshot().calls.some((c) => c.callId === 'm-1' && c.state === 'ended'),
     5000,
     'm-1 to end',
   );
   const reconnected = h.sim.waitForConnection();
   h.agent.restartLink();
   await reconnected;
-  await waitUntil(() => h.agent.link.isConnected, 5000, 'link back');
+  await waitUntil(() => h.agent.summary().link.status === 'connected', 5000, 'link back');
 
-  await waitUntil(() => h.agent.router.calls.size >= 2, 5000, 'both calls logged');
+  await waitUntil(() => h.agent.snapshot().calls.length >= 2, 5000, 'both calls logged');
   const after = await metrics(h);
   assert.equal(after.value('tapi_messenger_sessions'), 1);
   assert.equal(after.value('tapi_messenger_phones'), 1);
@@ -178,7 +178,7 @@ test('the bridge socket: a snapshot first, then coalesced batches; restart-link 
 
   const batch = next();
   for (let i = 0; i < 1000; i++) h.sim.ring('201', `+49${i}`, `burst-${i}`);
-  await waitUntil(() => h.agent.router.calls.size === 500, 5000, 'burst routed');
+  await waitUntil(() => h.agent.snapshot().calls.length === 500, 5000, 'burst routed');
   const firstBatch = await batch;
   assert.ok(firstBatch.type === 'events');
   await waitUntil(

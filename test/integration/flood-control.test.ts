@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
+import { onAgentEvent, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
 import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { RawStomp } from '../helpers/raw-clients.js';
 import { createMetrics } from '../../src/main/dashboard/metrics.js';
@@ -17,10 +17,10 @@ async function stillServed(h: Harness, client: ModernClient, callId: string): Pr
   assert.equal(client.client.connected, true);
 }
 
-/** Gateway 'protocol-error' codes seen, as the dashboard's metrics count them. */
+/** The agent's 'protocol-error' codes seen, as the dashboard's metrics count them. */
 function watch(h: Harness): string[] {
   const codes: string[] = [];
-  h.agent.gateway.on('protocol-error', ({ code }) => codes.push(code));
+  onAgentEvent(h.agent, 'protocol-error', ({ code }) => codes.push(code));
   return codes;
 }
 
@@ -121,10 +121,10 @@ test('over maxSessions → the newcomer gets ERROR TOO_MANY_SESSIONS (raw and So
   assert.equal(await refusedSockjs.closed, 4013);
   assert.match(refusedSockjs.frames[0] ?? '', /^ERROR\nmessage:TOO_MANY_SESSIONS/);
   assert.deepEqual(codes, ['TOO_MANY_SESSIONS', 'TOO_MANY_SESSIONS']);
-  assert.equal(h.agent.gateway.sessionCount, 3);
+  assert.equal(h.agent.summary().connections, 3);
 
   second.ws.close();
-  await waitUntil(() => h.agent.gateway.sessionCount === 2, 5000, 'a free place');
+  await waitUntil(() => h.agent.summary().connections === 2, 5000, 'a free place');
   const fourth = await RawStomp.open(h, 'raw');
   await fourth.connect();
   await stillServed(h, other, 'after-cap');

@@ -82,7 +82,7 @@ test('a client that stops heart-beating is closed and unbound', async (t) => {
   const code = await closed;
   await unlistened;
   assert.notEqual(code, 1000);
-  assert.equal(h.agent.router.sessions().length, 0);
+  assert.equal(h.agent.snapshot().sessions.length, 0);
 });
 
 test('the server sends heart-beats when it promised them', async (t) => {

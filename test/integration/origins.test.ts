@@ -164,7 +164,7 @@ test('restricted origins: SockJS websocket and the raw endpoint refuse a foreign
   assert.equal(await websocket(h.wsUrl, 'HTTPS://APEX.EXAMPLE.COM', stomp), 'open');
   assert.equal(await websocket(sockjsUrl(), APEX), 'open');
   assert.equal(await websocket(h.wsUrl, APEX, stomp), 'open');
-  assert.equal(h.agent.router.sessions().length, 0, 'refused handshakes never became sessions');
+  assert.equal(h.agent.snapshot().sessions.length, 0, 'refused handshakes never became sessions');
 });
 
 test('restricted origins: a foreign page cannot post frames into an APEX page\u2019s session', async (t) => {
@@ -184,7 +184,7 @@ test('restricted origins: a foreign page cannot post frames into an APEX page\u2
     `d=${frame}`,
   );
   assert.equal(viaJsonp.status, 403);
-  assert.equal(h.agent.router.sessions().length, 0, 'no CONNECT got through');
+  assert.equal(h.agent.snapshot().sessions.length, 0, 'no CONNECT got through');
   const own = await request(h, 'POST', `${session}/xhr_send`, { origin: APEX }, frame);
   assert.equal(own.status, 204);
 });

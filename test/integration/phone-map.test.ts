@@ -33,11 +33,11 @@ test('three sessions on one phone: one LISTEN, UNLISTEN only when the last one g
     [1, 1, 1],
     'no session of 201 got the call for 202',
   );
-  assert.equal(h.agent.router.calls.list()[1]?.reached, 3);
+  assert.equal(h.agent.snapshot().calls[1]?.reached, 3);
 
   await a.close();
   await b.close();
-  await waitUntil(() => h.agent.router.sessions().length === 2, 5000, 'two sessions to close');
+  await waitUntil(() => h.agent.snapshot().sessions.length === 2, 5000, 'two sessions to close');
   assert.ok(!h.sim.lines.includes('UNLISTEN 201'), 'no UNLISTEN while a session remains');
   const unlistened = h.sim.waitForLine('UNLISTEN 201');
   await c.close();
@@ -56,7 +56,7 @@ test('a second listen from the same session re-binds it to the new phone', async
   await moved;
   assert.deepEqual(JSON.parse((await reply).body), { listening: true, phone: '202', user: 'BOB' });
   assert.deepEqual(
-    h.agent.router.phones().map((p) => p.phone),
+    h.agent.snapshot().phones.map((p) => p.phone),
     ['202'],
   );
   await client.close();

@@ -33,10 +33,10 @@ for (const transports of [undefined, ['xhr-streaming'], ['xhr-polling']]) {
     });
 
     // The id the page read from its transport URL is the server's STOMP session id.
-    const serverIds = h.agent.router.sessions().map((s) => s.id);
+    const serverIds = h.agent.snapshot().sessions.map((s) => s.id);
     assert.deepEqual(serverIds, [client.sessionId]);
     assert.match(client.sessionId, /^[^/]+$/);
-    const [view] = h.agent.router.sessions();
+    const [view] = h.agent.snapshot().sessions;
     assert.equal(view?.transport, transports?.[0] ?? 'websocket');
 
     // One pop per call, though the page subscribed twice (its session id and its APEX
@@ -60,7 +60,7 @@ for (const transports of [undefined, ['xhr-streaming'], ['xhr-polling']]) {
     const unlistened = h.sim.waitForLine('UNLISTEN 201');
     client.ws.close(); // the page is closed: no DISCONNECT frame
     await unlistened;
-    await waitUntil(() => h.agent.router.sessions().length === 0, 8000, 'the session to be gone');
+    await waitUntil(() => h.agent.snapshot().sessions.length === 0, 8000, 'the session to be gone');
   });
 }
 
@@ -90,7 +90,7 @@ test('two pages with a foreign session id cannot share one: the second is refuse
     JSON.stringify(frames),
   );
   assert.deepEqual(
-    h.agent.router.sessions().map((s) => s.id),
+    h.agent.snapshot().sessions.map((s) => s.id),
     [sid],
   );
   first.ws.close();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
+import { onAgentEvent, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
 import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { RawStomp } from '../helpers/raw-clients.js';
 
@@ -15,7 +15,7 @@ function nextProtocolError(h: Harness, code: string, timeoutMs = 10_000): Promis
       off();
       reject(new Error(`no ${code} protocol-error within ${timeoutMs} ms`));
     }, timeoutMs);
-    const off = h.agent.gateway.on('protocol-error', (event) => {
+    const off = onAgentEvent(h.agent, 'protocol-error', (event) => {
       if (event.code !== code) return;
       clearTimeout(timer);
       off();
@@ -82,11 +82,11 @@ async function assertCutOff(
 ): Promise<void> {
   assert.match(event.message, /not reading/);
   await waitUntil(
-    () => !h.agent.router.sessions().some((s) => s.id === event.sessionId),
+    () => !h.agent.snapshot().sessions.some((s) => s.id === event.sessionId),
     5000,
     'the slow session to be gone',
   );
-  assert.equal(h.agent.router.sessions().length, 1, 'only the reading page is left');
+  assert.equal(h.agent.snapshot().sessions.length, 1, 'only the reading page is left');
   assert.ok(!h.sim.lines.includes('UNLISTEN 201'), 'the phone still has its reading page');
   assert.equal(other.client.connected, true);
   // The reading page's screen-pops kept their latency while the other one choked.
@@ -194,7 +194,7 @@ for (const via of ['raw', 'sockjs'] as const) {
     );
     assert.equal(code, via === 'raw' ? 1002 : 4002);
     await timeout;
-    assert.equal(h.agent.gateway.sessionCount, 1);
+    assert.equal(h.agent.summary().connections, 1);
     // A page that did connect in time is not touched by the timer.
     assert.equal(other.client.connected, true);
   });
@@ -206,7 +206,7 @@ const count = (kind: string): number =>
 test('5,000 connect/disconnect cycles leave no session, binding, LISTEN, timer or socket behind', async (t) => {
   const h = await startHarness();
   t.after(() => h.stop());
-  const gatewayListeners = h.agent.gateway.listenerCount('protocol-error');
+  const agentListeners = h.agent.listenerCount('event');
   const baseline = { tcp: count('TCPSocketWrap'), timers: count('Timeout') };
   const CYCLES = 5000;
   const WORKERS = 8;
@@ -241,12 +241,15 @@ test('5,000 connect/disconnect cycles leave no session, binding, LISTEN, timer o
   );
   assert.equal(done, CYCLES);
   await waitUntil(
-    () => h.agent.gateway.sessionCount === 0 && h.agent.router.sessions().length === 0,
+    () => h.agent.summary().connections === 0 && h.agent.snapshot().sessions.length === 0,
     10_000,
     'every session to be gone',
   );
-  assert.equal(h.agent.router.registry.sessionCount, 0);
-  assert.deepEqual(h.agent.router.registry.phones(), []);
+  assert.equal(h.agent.snapshot().sessions.filter((s) => s.phone !== null).length, 0);
+  assert.deepEqual(
+    h.agent.snapshot().phones.map((p) => p.phone),
+    [],
+  );
   // Everything the agent told TapiServer nets out: a marker LISTEN comes after all of it.
   const marker = await reader(h, 'apex-bob');
   await waitUntil(() => h.sim.lines.includes('LISTEN 202'), 5000, 'the marker LISTEN');
@@ -259,8 +262,8 @@ test('5,000 connect/disconnect cycles leave no session, binding, LISTEN, timer o
   assert.deepEqual([...listening], [], 'every LISTEN was matched by an UNLISTEN');
   assert.ok(h.sim.lines.filter((l) => l === 'LISTEN 201').length > 100, 'cycles did listen');
   await marker.close();
-  await waitUntil(() => h.agent.gateway.sessionCount === 0, 5000, 'the marker to leave');
-  assert.equal(h.agent.gateway.listenerCount('protocol-error'), gatewayListeners);
+  await waitUntil(() => h.agent.summary().connections === 0, 5000, 'the marker to leave');
+  assert.equal(h.agent.listenerCount('event'), agentListeners);
   await waitUntil(
     () => count('TCPSocketWrap') <= baseline.tcp,
     10_000,

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, waitUntil } from '../helpers/harness.js';
+import { onAgentEvent, startHarness, waitUntil } from '../helpers/harness.js';
 import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
 import type { IMessage } from '@stomp/stompjs';
-import type { LinkView } from '../../src/shared/bridge.js';
 
 const DIRECTORY = {
   sessions: { 'apex-a': 'ALICE', 'apex-a2': 'alice', 'apex-b': 'BOB', 'apex-c': 'CAROL' },
@@ -36,7 +35,7 @@ test('TapiServer restarted 50 times: one re-LISTEN per bound phone each time, ca
   const alice = await listen(h.wsUrl, 'apex-a');
   const alice2 = await listen(h.wsUrl, 'apex-a2');
   const bob = await listen(h.wsUrl, 'apex-b');
-  const linkListeners = h.agent.link.listenerCount('state');
+  const agentListeners = h.agent.listenerCount('event');
   const baseline = { tcp: count('TCPSocketWrap'), timers: count('Timeout') };
 
   let sim = h.sim;
@@ -44,8 +43,8 @@ test('TapiServer restarted 50 times: one re-LISTEN per bound phone each time, ca
   let call = 0;
   for (let round = 1; round <= 50; round++) {
     const down = new Promise<void>((resolve) => {
-      const off = h.agent.link.on('state', (s: LinkView) => {
-        if (s.status === 'disconnected') {
+      const off = onAgentEvent(h.agent, 'link', ({ link }) => {
+        if (link.status === 'disconnected') {
           off();
           resolve();
         }
@@ -59,7 +58,7 @@ test('TapiServer restarted 50 times: one re-LISTEN per bound phone each time, ca
     else if (carol !== null && round % 2 === 0) {
       await carol.close();
       carol = null;
-      await waitUntil(() => h.agent.router.sessions().length === 3, 5000, 'carol gone');
+      await waitUntil(() => h.agent.snapshot().sessions.length === 3, 5000, 'carol gone');
     }
     const expected: string[] = ['LISTEN 201', 'LISTEN 202', ...(carol ? ['LISTEN 203'] : [])];
 
@@ -102,8 +101,8 @@ test('TapiServer restarted 50 times: one re-LISTEN per bound phone each time, ca
 
   // Nothing grew with the restarts: same sockets, timers and listeners as before them.
   assert.equal(carol, null);
-  assert.equal(h.agent.link.listenerCount('state'), linkListeners);
-  assert.equal(h.agent.link.state().reconnects, 51);
+  assert.equal(h.agent.listenerCount('event'), agentListeners);
+  assert.equal(h.agent.summary().link.reconnects, 51);
   await waitUntil(
     () => count('TCPSocketWrap') === baseline.tcp,
     5000,

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness } from '../helpers/harness.js';
+import { onAgentEvent, startHarness } from '../helpers/harness.js';
 import { listeningClient, type ModernClient } from '../helpers/stomp-clients.js';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
-import type { LinkView } from '../../src/shared/bridge.js';
 
 function listen(wsUrl: string, apexSession: string): Promise<ModernClient> {
   return listeningClient(wsUrl, apexSession, ['/user/queue/errors']);
@@ -16,7 +15,7 @@ test('TapiServer restarted: reconnect within reconnectMs + 1 s, LISTEN resent, c
   const bob = await listen(h.wsUrl, 'apex-bob');
   const port = h.sim.port;
   const down = new Promise<void>((resolve) =>
-    h.agent.link.on('state', (s: LinkView) => s.status === 'disconnected' && resolve()),
+    onAgentEvent(h.agent, 'link', ({ link }) => link.status === 'disconnected' && resolve()),
   );
   await h.sim.stop();
   await down;
@@ -80,7 +79,7 @@ test('garbage from TapiServer is logged and ignored; the link stays up', async (
   const pop = alice.next('/user/queue/incoming-call');
   h.sim.ring('201', '+48500', 'ok-1');
   assert.equal(JSON.parse((await pop).body).callId, 'ok-1');
-  assert.equal(h.agent.link.state().status, 'connected');
+  assert.equal(h.agent.summary().link.status, 'connected');
   assert.equal(h.sim.connectionCount, 1, 'never reconnected');
   assert.ok(
     warnings.some((w) => /not valid UTF-8/.test(w)),
@@ -106,8 +105,8 @@ test('keep-alive: a silent TapiServer (half-open) is dropped and reconnected', a
   const h = await startHarness({ config: { tapi: { keepaliveMs: 200, reconnectMs: 100 } } });
   t.after(() => h.stop());
   const errors: string[] = [];
-  h.agent.link.on('state', (s: LinkView) => {
-    if (s.lastError) errors.push(s.lastError);
+  onAgentEvent(h.agent, 'link', ({ link }) => {
+    if (link.lastError) errors.push(link.lastError);
   });
   await h.sim.waitForLine('PING');
   h.sim.mute = true; // reads, never answers: like a peer that vanished without closing

@@ -97,7 +97,6 @@ const skip = hasOpenssl() ? false : 'the openssl command is not installed';
 async function tlsHarness(t: { after(fn: () => unknown): void }, tls: object): Promise<Harness> {
   const h = await startHarness({ config: { server: { tls } } });
   t.after(() => h.stop());
-  assert.equal(h.agent.gateway.scheme, 'https');
   assert.match(h.agent.endpoint, /^https:\/\//);
   return h;
 }
@@ -216,7 +215,7 @@ for (const transport of [undefined, 'xhr-streaming']) {
       assert.equal(listening.transport, transport ?? 'websocket');
       // The page's trick for its session id reads "s<server>/<id>" from an https URL (it strips
       // "http" from "https"); the agent counts that subscription as the session's own.
-      const [session] = h.agent.router.sessions();
+      const [session] = h.agent.snapshot().sessions;
       assert.match(listening.sessionId ?? '', new RegExp(`^s\\d+/${session?.id ?? '-'}$`));
       // One pop per call, though the page subscribed twice: a second pop of tls-2 would come
       // before the pop of tls-3.

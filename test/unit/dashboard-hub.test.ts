@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { BridgeEvent, CallView, DashboardEvent, Snapshot } from '../../src/shared/bridge.js';
 import { DashboardHub, type DashboardSource } from '../../src/main/dashboard/dashboard-hub.js';
 import { silentLogger } from '../../src/main/core/log.js';
+import type { AgentEvent } from '../../src/main/agent-events.js';
 import { callView } from '../helpers/calls.js';
 
 /** A stand-in agent whose snapshot includes every call emitted so far, like the real one. */
@@ -37,7 +38,7 @@ class FakeAgent implements DashboardSource {
     this.restarts++;
   }
   markCallsSeen(): void {}
-  on(event: 'dashboard', listener: (event: DashboardEvent) => void): () => void {
+  on(event: 'event', listener: (event: AgentEvent) => void): () => void {
     this.#events.on(event, listener);
     return () => this.#events.off(event, listener);
   }
@@ -51,10 +52,18 @@ class FakeAgent implements DashboardSource {
       reached: 0,
     });
     this.calls.push(call);
-    this.#events.emit('dashboard', { type: 'call', call } satisfies DashboardEvent);
+    this.#events.emit('event', { type: 'call', call } satisfies DashboardEvent);
+  }
+  /** What the agent counts but the dashboard does not show. */
+  act(): void {
+    for (const event of [
+      { type: 'dial', outcome: 'sent' },
+      { type: 'protocol-error', sessionId: 's1', code: 'FLOOD', message: 'FLOOD' },
+    ] satisfies AgentEvent[])
+      this.#events.emit('event', event);
   }
   get listeners(): number {
-    return this.#events.listenerCount('dashboard');
+    return this.#events.listenerCount('event');
   }
 }
 
@@ -102,6 +111,22 @@ test('a subscriber gets a snapshot at once, then one coalesced batch per flush',
   assert.equal(batch.at(-1)?.type === 'call' && batch.at(-1)?.type, 'call');
   hub.close();
   assert.equal(agent.listeners, 0, 'close stops listening to the agent');
+});
+
+test("the agent's activity (dials, protocol errors) stays off the bridge", async () => {
+  const agent = new FakeAgent();
+  const hub = new DashboardHub(agent, silentLogger(), 5);
+  const c = collector();
+  hub.subscribe(c.listener);
+  const next = c.next();
+  agent.act();
+  agent.ring(1);
+  agent.act();
+  assert.deepEqual(
+    (await next).map((e) => e.type),
+    ['call'],
+  );
+  hub.close();
 });
 
 test('a late subscriber sees each call once: in its snapshot or in a batch, never both', async () => {

@@ -4,7 +4,7 @@ import { screenPopChoices } from '../../src/main/core/destinations.js';
 import { CallRouter } from '../../src/main/core/call-router.js';
 import type { LinkPort } from '../../src/main/core/tapi-port.js';
 import { messageBody, type ClientSession } from '../../src/main/core/client-session.js';
-import type { Directory, Resolution } from '../../src/main/core/directory.js';
+import { fakeDirectory } from '../helpers/fake-directory.js';
 import { silentLogger } from '../../src/main/core/log.js';
 import { fakeStompSession } from '../helpers/fake-stomp-session.js';
 
@@ -64,21 +64,12 @@ class RecordingSession implements ClientSession {
   close(): void {}
 }
 
-function directory(answers: Record<string, Resolution>): Directory {
-  return {
-    resolve: (apex) => Promise.resolve(answers[apex] ?? { kind: 'not-found' }),
-    state: () => ({ type: 'test', health: 'ok', source: 'test', lastError: null, since: 0 }),
-    onStateChange: () => () => undefined,
-    close: () => Promise.resolve(),
-  };
-}
-
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 test('a session that re-binds with another APEX session gets pops on the new destinations', async () => {
   const link: LinkPort = { isConnected: true, send: () => true };
   const router = new CallRouter(
-    directory({
+    fakeDirectory({
       'apex-1': { kind: 'found', user: 'ALICE', phone: '201' },
       'apex-2': { kind: 'found', user: 'ALICE', phone: '201' },
       'apex-3': { kind: 'found', user: 'BOB', phone: '202' },

@@ -431,6 +431,16 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     };
   }
 
+  /** Sessions that completed the STOMP handshake, bound or not. */
+  get sessionCount(): number {
+    return this.#open.size;
+  }
+
+  /** Phones with at least one session. */
+  get phoneCount(): number {
+    return this.registry.phoneCount;
+  }
+
   sessions(): SessionView[] {
     return [...this.#open.values()].map((entry) => this.#view(entry.session));
   }

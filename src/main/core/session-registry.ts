@@ -75,12 +75,12 @@ export class SessionRegistry {
     return [...this.#byPhone].map(([phone, ids]) => ({ phone, sessions: ids.size }));
   }
 
-  get sessionCount(): number {
-    return this.#bySession.size;
-  }
-
   get phoneCount(): number {
     return this.#byPhone.size;
+  }
+
+  get sessionCount(): number {
+    return this.#bySession.size;
   }
 }
 

@@ -1,13 +1,14 @@
 import type { BridgeEvent, DashboardEvent, Snapshot } from '../../shared/bridge.js';
 import { coalesceEvents } from '../../shared/coalesce-events.js';
 import type { Logger } from '../core/log.js';
+import { isDashboardEvent, type AgentEvent } from '../agent-events.js';
 
 /** What the hub needs of the agent (`Agent` fits). */
 export interface DashboardSource {
   snapshot(): Snapshot;
   restartLink(): void;
   markCallsSeen(): void;
-  on(event: 'dashboard', listener: (event: DashboardEvent) => void): () => void;
+  on(event: 'event', listener: (event: AgentEvent) => void): () => void;
 }
 
 export type BatchListener = (events: BridgeEvent[]) => void;
@@ -34,7 +35,9 @@ export class DashboardHub {
     private readonly logger: Logger,
     private readonly flushMs = 50,
   ) {
-    this.#stopListening = source.on('dashboard', (event) => this.#push(event));
+    this.#stopListening = source.on('event', (event) => {
+      if (isDashboardEvent(event)) this.#push(event);
+    });
   }
 
   snapshot(): Snapshot {

@@ -193,15 +193,7 @@ export class DashboardServer {
   }
 
   #health(res: http.ServerResponse): void {
-    const { router, link, directory, startedAt } = this.options.agent;
-    const { code, body } = healthReport({
-      link: link.state(),
-      directory: directory.state(),
-      sessions: router.sessions().length,
-      phones: router.phones().length,
-      startedAt,
-      cluster: this.options.agent.clusterView(),
-    });
+    const { code, body } = healthReport(this.options.agent.summary());
     this.#json(res, code, body);
   }
 

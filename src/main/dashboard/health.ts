@@ -1,14 +1,11 @@
 import type { HealthReport } from '../../shared/dashboard-protocol.js';
-import type { ClusterView, DirectoryView, LinkView } from '../../shared/bridge.js';
+import type { ClusterView } from '../../shared/bridge.js';
+import type { AgentSummary } from '../agent-events.js';
 
-export interface HealthInput {
-  link: LinkView;
-  directory: DirectoryView;
-  sessions: number;
-  phones: number;
-  startedAt: number;
-  cluster?: ClusterView | null;
-}
+export type HealthInput = Pick<
+  AgentSummary,
+  'link' | 'directory' | 'sessions' | 'phones' | 'startedAt' | 'cluster'
+>;
 
 /**
  * `GET /health`: 200 while the TapiServer link is connected, 503 otherwise. In a cluster the
@@ -47,11 +44,11 @@ function clusterHealth(view: ClusterView): NonNullable<HealthReport['cluster']> 
     broker: view.broker,
     since: new Date(view.since).toISOString(),
     lastError: view.lastError,
-    agents: view.agents.map((agent) => ({
-      agentId: agent.agentId,
-      extensions: agent.extensions,
-      link: agent.link,
-      lastHeartbeat: new Date(agent.lastHeartbeat).toISOString(),
+    agents: view.agents.map((peer) => ({
+      agentId: peer.agentId,
+      extensions: peer.extensions,
+      link: peer.link,
+      lastHeartbeat: new Date(peer.lastHeartbeat).toISOString(),
     })),
   };
 }

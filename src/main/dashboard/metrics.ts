@@ -3,8 +3,7 @@ import type { Agent } from '../agent.js';
 import type { ClusterView } from '../../shared/bridge.js';
 
 /** What the metrics read from the agent (`Agent` fits). */
-export type MetricsSource = Pick<Agent, 'router' | 'link' | 'gateway' | 'containment'> &
-  Partial<Pick<Agent, 'clusterView'>>;
+export type MetricsSource = Pick<Agent, 'on' | 'summary'>;
 
 export interface DashboardMetrics {
   /** The agent's own registry (never prom-client's global one): `/metrics` serves it. */
@@ -16,11 +15,10 @@ export interface DashboardMetrics {
 const PREFIX = 'tapi_messenger_';
 
 /**
- * The Prometheus metrics of `GET /metrics`: gauges read when scraped, counters and the
- * screen-pop latency histogram fed by the router's, link's and gateway's events.
+ * The Prometheus metrics of `GET /metrics`: gauges read from the agent's summary when scraped,
+ * counters and the screen-pop latency histogram fed by its event feed.
  */
 export function createMetrics(source: MetricsSource): DashboardMetrics {
-  const { router, link, gateway, containment } = source;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
 
@@ -29,7 +27,7 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
     help: 'Open STOMP sessions (browser pages).',
     registers: [registry],
     collect() {
-      this.set(router.sessions().length);
+      this.set(source.summary().sessions);
     },
   });
   new Gauge({
@@ -37,7 +35,7 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
     help: 'Phones with at least one session.',
     registers: [registry],
     collect() {
-      this.set(router.phones().length);
+      this.set(source.summary().phones);
     },
   });
   new Gauge({
@@ -45,11 +43,11 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
     help: '1 while the TapiServer link is connected, else 0.',
     registers: [registry],
     collect() {
-      this.set(link.isConnected ? 1 : 0);
+      this.set(source.summary().link.status === 'connected' ? 1 : 0);
     },
   });
 
-  if (source.clusterView?.()) addClusterGauges(registry, () => source.clusterView?.() ?? null);
+  if (source.summary().cluster) addClusterGauges(registry, () => source.summary().cluster);
 
   const incoming = new Counter({
     name: `${PREFIX}incoming_calls_total`,
@@ -115,41 +113,53 @@ export function createMetrics(source: MetricsSource): DashboardMetrics {
     registers: [registry],
   });
   dials.labels('sent').inc(0);
-  let connections = link.state().reconnects;
+  let connections = source.summary().link.reconnects;
   listens.labels('listening').inc(0);
 
-  const off = [
-    router.on('delivered', ({ reached, frames, latencyMs }) => {
-      incoming.inc();
-      if (reached === 0) return;
-      delivered.inc();
-      screenPops.inc(frames);
-      latency.observe(latencyMs / 1000);
-    }),
-    router.on('call', (call) => {
-      if (call.state !== 'ended') return;
-      if (call.answeredAt !== null) {
-        calls.labels('answered').inc();
-        if (call.direction === 'in') ringToAnswer.observe((call.answeredAt - call.at) / 1000);
-      } else {
-        calls.labels(call.missed ? 'missed' : 'ended_other').inc();
+  const off = source.on('event', (event) => {
+    switch (event.type) {
+      case 'delivered':
+        incoming.inc();
+        if (event.reached === 0) return;
+        delivered.inc();
+        screenPops.inc(event.frames);
+        latency.observe(event.latencyMs / 1000);
+        return;
+      case 'call': {
+        const { call } = event;
+        if (call.state !== 'ended') return;
+        if (call.answeredAt !== null) {
+          calls.labels('answered').inc();
+          if (call.direction === 'in') ringToAnswer.observe((call.answeredAt - call.at) / 1000);
+        } else {
+          calls.labels(call.missed ? 'missed' : 'ended_other').inc();
+        }
+        return;
       }
-    }),
-    router.on('dial', ({ outcome }) => dials.labels(outcome).inc()),
-    router.on('listen', ({ outcome }) => listens.labels(outcome).inc()),
-    link.on('state', (state) => {
-      if (state.reconnects <= connections) return;
-      if (connections > 0) reconnects.inc(state.reconnects - connections);
-      connections = state.reconnects;
-    }),
-    gateway.on('protocol-error', ({ code }) => protocolErrors.labels(code).inc()),
-    containment.on('contained', ({ where }) => contained.labels(where).inc()),
-  ];
+      case 'dial':
+        dials.labels(event.outcome).inc();
+        return;
+      case 'listen':
+        listens.labels(event.outcome).inc();
+        return;
+      case 'link': {
+        const { reconnects: now } = event.link;
+        if (now <= connections) return;
+        if (connections > 0) reconnects.inc(now - connections);
+        connections = now;
+        return;
+      }
+      case 'protocol-error':
+        protocolErrors.labels(event.code).inc();
+        return;
+      case 'contained':
+        contained.labels(event.where).inc();
+        return;
+    }
+  });
   return {
     registry,
-    close() {
-      for (const stop of off) stop();
-    },
+    close: off,
   };
 }
 

@@ -32,16 +32,16 @@ export class ClusterPanel {
         { label: 'TapiServer', className: 'c-listening' },
         { label: 'Last heartbeat', className: 'c-time', wide: true },
       ],
-      (agent) =>
+      (peer) =>
         h(
           'tr',
           {},
-          cell(agent.agentId, 'mono'),
-          cell(agent.extensions.join(' '), 'mono'),
-          agent.link === 'connected'
+          cell(peer.agentId, 'mono'),
+          cell(peer.extensions.join(' '), 'mono'),
+          peer.link === 'connected'
             ? cell('connected', 'ok')
-            : cell(agent.link === 'gone' ? 'agent gone' : 'down', 'bad'),
-          cell(clock(agent.lastHeartbeat), 'wide'),
+            : cell(peer.link === 'gone' ? 'agent gone' : 'down', 'bad'),
+          cell(clock(peer.lastHeartbeat), 'wide'),
         ),
     );
     this.panel = new Panel(
