@@ -7,6 +7,9 @@ export function fakeStompSession(limits: {
   maxFramesPerSecond?: number;
   maxPendingBytes?: number;
   sendStallMs?: number;
+  connectTimeoutMs?: number;
+  /** Whether the client sends CONNECT at once (default true). */
+  connect?: boolean;
 }) {
   let now = 0;
   const transport = new FakeTransport();
@@ -27,7 +30,7 @@ export function fakeStompSession(limits: {
     {
       maxFrameBytes: 65536,
       heartbeatMs: [0, 0],
-      connectTimeoutMs: 60_000,
+      connectTimeoutMs: limits.connectTimeoutMs ?? 60_000,
       maxSubscriptions: 100,
       maxFramesPerSecond: limits.maxFramesPerSecond ?? 100,
       maxPendingBytes: limits.maxPendingBytes ?? 1 << 20,
@@ -38,7 +41,7 @@ export function fakeStompSession(limits: {
     handler,
     silentLogger(),
   );
-  stomp.receive(Buffer.from('CONNECT\naccept-version:1.2\n\n\0'));
+  if (limits.connect ?? true) stomp.receive(Buffer.from('CONNECT\naccept-version:1.2\n\n\0'));
   return {
     stomp,
     sent: transport.sent,

@@ -182,12 +182,10 @@ for (const via of ['raw', 'sockjs'] as const) {
     t.after(() => h.stop());
     const other = await reader(h, 'apex-bob');
     const timeout = nextProtocolError(h, 'CONNECT_TIMEOUT');
-    const started = performance.now();
+    // When exactly is the unit tests' (mocked timers); here: both transports close it.
     const idle = await RawStomp.open(h, via);
     idle.send('\n'); // heart-beats do not count as a CONNECT
     const code = await idle.closed;
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed >= 190 && elapsed < 3000, `closed after ${elapsed.toFixed(0)} ms`);
     assert.match(
       idle.frames.at(-1) ?? '',
       /^ERROR\nmessage:CONNECT_TIMEOUT: no CONNECT frame within 200 ms/,

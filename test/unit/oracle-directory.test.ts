@@ -640,6 +640,19 @@ test('the password never appears in a log line, a reason, lastError or the sourc
   assert.equal(directory.state().source, 'TM_READER@db.example.com:1521/APEXPDB');
 });
 
+test('a caller name that does not come within callerTimeoutMs is undefined then, not before', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const callerQuery = 'SELECT FULL_NAME AS NAME FROM CONTACTS WHERE PHONE_NO = :phone';
+  const { db, directory } = setup(t, { callerQuery, timeoutMs: 5000 });
+  db.handler = () => never();
+  const name = watch(directory.callerName?.('0300') ?? Promise.resolve('no lookup'));
+  t.mock.timers.tick(299);
+  await settle();
+  assert.equal(name.done(), false, 'still waiting 1 ms before callerTimeoutMs (300 ms)');
+  t.mock.timers.tick(1);
+  assert.equal(await name.result, undefined, 'the pop goes out without a name');
+});
+
 test('caller names: NAME for a known number, undefined for unknown, UNKNOWN or failures', async (t) => {
   const callerQuery = 'SELECT FULL_NAME AS NAME FROM CONTACTS WHERE PHONE_NO = :phone';
   const { db, directory } = setup(t, { callerQuery });

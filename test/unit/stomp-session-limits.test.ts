@@ -65,3 +65,17 @@ test('the limits default as documented (docs/security.md)', async () => {
   );
   assert.throws(() => parseConfig({ server: { maxFramesPerSecond: 0 } }), /maxFramesPerSecond/);
 });
+
+test('no CONNECT within connectTimeoutMs: CONNECT_TIMEOUT then, not before; heart-beats do not count', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const s = session({ connectTimeoutMs: 200, connect: false });
+  s.stomp.receive(Buffer.from('\n'));
+  t.mock.timers.tick(199);
+  assert.deepEqual(s.events, []);
+  t.mock.timers.tick(1);
+  assert.deepEqual(s.events, ['error CONNECT_TIMEOUT', 'closed CONNECT_TIMEOUT', 'close 1002']);
+  assert.match(
+    s.sent.at(-1) ?? '',
+    /^ERROR\nmessage:CONNECT_TIMEOUT: no CONNECT frame within 200 ms/,
+  );
+});

@@ -1,8 +1,11 @@
 import { EventEmitter } from 'node:events';
 
 /**
- * EventEmitter with a typed event map: `{ name: [arg1, arg2] }`.
- * Listeners are called synchronously in registration order, as with EventEmitter.
+ * EventEmitter with a typed event map: `{ name: [arg1, arg2] }`. Listeners are called
+ * synchronously in registration order, as with EventEmitter. Kept instead of Node's typed
+ * `EventEmitter<T>` for two things that one does not do: `on` returns the function that
+ * removes the listener (every observer here keeps it to stop listening), and `emit` is
+ * protected — only the owner of the events can emit them, a listener cannot fake one.
  */
 export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
   readonly #emitter = new EventEmitter();
