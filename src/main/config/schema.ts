@@ -173,7 +173,6 @@ export type Config = z.infer<typeof configSchema>;
 export type ServerConfig = Config['server'];
 export type TapiConfig = Config['tapi'];
 export type DirectoryConfig = Config['directory'];
-export type FileDirectoryConfig = z.infer<typeof fileDirectorySchema>;
 export type OracleDirectoryConfig = z.infer<typeof oracleDirectorySchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type TlsConfig = z.infer<typeof tlsSchema>;

@@ -27,7 +27,7 @@ export function consoleLogger(level: LogLevel = 'info', prefix = ''): Logger {
   };
 }
 
-/** A logger that records lines, for tests and for the dashboard's recent-log view. */
+/** A logger that drops every line (tests, tools that print their own output). */
 export function silentLogger(): Logger {
   const noop = (): void => undefined;
   return { error: noop, warn: noop, info: noop, debug: noop };

@@ -27,7 +27,3 @@ export function normaliseNumber(input: string): NumberCheck {
       'a number may hold digits, * and #, an optional leading +, and spaces, dashes, dots or parentheses for readability (at most 32 digits)',
   };
 }
-
-export function isExtension(value: string): boolean {
-  return EXTENSION_PATTERN.test(value);
-}

@@ -20,7 +20,6 @@ export const dialRequestSchema = z.object({
     .string({ error: 'toNumber must be a string such as "+48 123 456 789"' })
     .max(64, 'toNumber is longer than 64 characters'),
 });
-export type DialRequest = z.infer<typeof dialRequestSchema>;
 
 /** Body of a listen reply on `/topic/is-listen-init`. */
 export type ListenReply =
@@ -32,11 +31,6 @@ export type ListenRefusal =
 /** Codes on `/user/queue/errors`: a documented, stable list. */
 export type ErrorCode =
   'NOT_LISTENING' | 'BAD_NUMBER' | 'LINK_DOWN' | 'BAD_REQUEST' | 'RATE_LIMITED';
-
-export interface ErrorReply {
-  code: ErrorCode;
-  message: string;
-}
 
 /** Parses a JSON body with a schema; the error is a message a page author can act on. */
 export function parseJsonBody<T>(

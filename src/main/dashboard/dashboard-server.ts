@@ -10,7 +10,7 @@ import { SECURITY_HEADERS } from '../csp.js';
 import { DashboardHub } from './dashboard-hub.js';
 import { healthReport } from './health.js';
 import { createMetrics, type DashboardMetrics } from './metrics.js';
-import { hostAllowed, originAllowed } from './request-guard.js';
+import { fromOwnOrigin, hostAllowed } from './request-guard.js';
 import { parseRequestPath } from '../core/request-path.js';
 import { quote } from '../core/client-text.js';
 import { answerFailure, isWebSocketHandshake } from '../stomp/gateway.js';
@@ -187,7 +187,7 @@ export class DashboardServer {
     const target = parseRequestPath(req.url);
     if (!target.ok || target.pathname !== DASHBOARD_PATHS.bridge) return refuse('404 Not Found');
     if (!isWebSocketHandshake(req)) return refuse('400 Bad Request');
-    if (!hostAllowed(req, this.options.config.host) || !originAllowed(req))
+    if (!hostAllowed(req, this.options.config.host) || !fromOwnOrigin(req))
       return refuse('403 Forbidden');
     this.#socket.upgrade(req, socket, head);
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
+import { originAllowed } from '../stomp/origin-policy.js';
 
 /**
  * Who may use the dashboard's bridge. A web page the operator happens to have open must not be
@@ -21,12 +22,14 @@ export function hostAllowed(req: IncomingMessage, configuredHost: string): boole
   );
 }
 
-/** No `Origin` (not a browser) or the dashboard's own origin. */
-export function originAllowed(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
+/**
+ * No `Origin` (not a browser) or the dashboard's own origin: the one origin policy
+ * (`originAllowed`) with the address the request came to as its only entry.
+ */
+export function fromOwnOrigin(req: IncomingMessage): boolean {
   const host = req.headers.host;
-  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
+  const own = host === undefined || host.includes('*') ? [] : [`http://${host}`, `https://${host}`];
+  return originAllowed(req.headers.origin, own);
 }
 
 function hostName(hostHeader: string): string {

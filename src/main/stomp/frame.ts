@@ -2,21 +2,6 @@
 
 export type StompVersion = '1.0' | '1.1' | '1.2';
 
-export const CLIENT_COMMANDS = [
-  'CONNECT',
-  'STOMP',
-  'SEND',
-  'SUBSCRIBE',
-  'UNSUBSCRIBE',
-  'ACK',
-  'NACK',
-  'BEGIN',
-  'COMMIT',
-  'ABORT',
-  'DISCONNECT',
-] as const;
-export type ClientCommand = (typeof CLIENT_COMMANDS)[number];
-
 export interface StompFrame {
   command: string;
   /** Header names to values; when a header repeats, the first one counts (STOMP 1.2). */

@@ -48,7 +48,12 @@ export interface StompSessionHandler {
   unexpected(session: StompSession, error: unknown): void;
 }
 
-type Phase = 'awaiting-connect' | 'connected' | 'closed';
+/**
+ * Where a session is in its life, the one state every rule reads: `closing` while `close()`
+ * sends its last ERROR (output is not watched any more), `condemned` once it is to be cut off
+ * as a slow consumer (input ignored, output dropped, closed on the next microtask).
+ */
+type Phase = 'awaiting-connect' | 'connected' | 'closing' | 'condemned' | 'closed';
 
 const SUPPORTED: readonly StompVersion[] = ['1.2', '1.1', '1.0'];
 
@@ -73,10 +78,6 @@ export class StompSession {
   readonly #backlog: OutputBacklog;
   /** Samples the transport's queue while output is pending (stall detection). */
   #backlogTimer: NodeJS.Timeout | null = null;
-  /** Set once the session is being closed: its output is no longer watched. */
-  #closing = false;
-  /** Set once the session is to be cut off as a slow consumer: its output is dropped. */
-  #condemned = false;
 
   constructor(
     readonly id: string,
@@ -113,8 +114,9 @@ export class StompSession {
     return this.#phase !== 'closed';
   }
 
-  get isConnected(): boolean {
-    return this.#phase === 'connected';
+  /** Whether input is still read (not closed, not condemned). */
+  get #reading(): boolean {
+    return this.#phase !== 'closed' && this.#phase !== 'condemned';
   }
 
   /** Whether CONNECT was ever accepted (the application only hears of such sessions). */
@@ -129,14 +131,14 @@ export class StompSession {
   /** Bytes from the transport, in whatever pieces they came. */
   receive(data: Buffer): void {
     // A session condemned as a slow consumer reads nothing more: it is being cut off.
-    if (this.#phase === 'closed' || this.#condemned) return;
+    if (!this.#reading) return;
     this.#lastReceived = Date.now();
     let decoded;
     try {
       decoded = this.#decoder.push(data);
       for (;;) {
         for (const item of decoded) {
-          if (!this.isOpen || this.#condemned) return;
+          if (!this.#reading) return;
           if (!this.#frames.take(this.#now())) {
             throw new StompProtocolError(
               'FLOOD',
@@ -145,7 +147,7 @@ export class StompSession {
           }
           if (item.type === 'frame') this.#handle(item.frame);
         }
-        if (!this.isOpen || this.#condemned) return;
+        if (!this.#reading) return;
         const failure = this.#decoder.failure;
         if (failure) throw failure;
         if (!this.#decoder.holding) return;
@@ -162,7 +164,7 @@ export class StompSession {
    * Returns how many frames were sent.
    */
   deliver(destinations: readonly string[], body: MessageBody): number {
-    if (this.#phase !== 'connected' || this.#condemned) return 0;
+    if (this.#phase !== 'connected') return 0;
     let text = '';
     let sent = 0;
     for (const destination of destinations) {
@@ -197,7 +199,7 @@ export class StompSession {
    * Returns 1, or 0 when it has none.
    */
   deliverOnce(choices: readonly string[], body: MessageBody): number {
-    if (this.#phase !== 'connected' || this.#condemned) return 0;
+    if (this.#phase !== 'connected') return 0;
     for (const destination of choices) {
       const sub = this.#subs.idsFor(destination)[0];
       if (sub === undefined) continue;
@@ -211,7 +213,7 @@ export class StompSession {
   /** Ends the session from the server side (shutdown, duplicate id, eviction). */
   close(reason: string, error?: string): void {
     if (this.#phase === 'closed') return;
-    this.#closing = true;
+    if (this.#phase !== 'condemned') this.#phase = 'closing';
     if (error !== undefined) this.#sendError(error, reason);
     this.#end(reason);
     this.transport.close(error === undefined ? 1000 : 1002, reason);
@@ -223,10 +225,10 @@ export class StompSession {
   }
 
   #write(text: string): void {
-    if (this.#phase === 'closed' || this.#condemned) return;
+    if (this.#phase === 'closed' || this.#phase === 'condemned') return;
     this.#lastSent = Date.now();
     this.transport.send(text);
-    if (!this.#closing) this.#checkBacklog();
+    if (this.#phase !== 'closing') this.#checkBacklog();
   }
 
   /** Cuts off a client whose queued output is too large or has stopped draining. */
@@ -234,8 +236,7 @@ export class StompSession {
     const problem = this.#backlog.observe(this.transport.pendingBytes(), this.#now());
     if (problem !== null) {
       // Not from inside the write: the caller may be iterating sessions (a screen-pop fan-out).
-      this.#closing = true;
-      this.#condemned = true;
+      this.#phase = 'condemned';
       queueMicrotask(this.#guarded(() => this.#cutOff(problem)));
       return;
     }

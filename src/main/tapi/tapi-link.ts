@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { TapiConfig } from '../config/schema.js';
-import type { LinkStatus, LinkView } from '../../shared/bridge.js';
+import type { LinkView } from '../../shared/bridge.js';
 import { Containment } from '../core/containment.js';
 import { LineSplitter, encodeCommand, parseLine } from './line-codec.js';
 import type { LinkEvents, LinkPort, TapiCommand } from '../core/tapi-port.js';
@@ -203,5 +203,3 @@ export class TapiLink extends TypedEmitter<LinkEvents> implements LinkPort {
     }, every);
   }
 }
-
-export type { LinkStatus };
