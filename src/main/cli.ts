@@ -11,6 +11,7 @@ import { CallHistory } from './storage/call-history.js';
 import { DashboardServer } from './dashboard/dashboard-server.js';
 import { headlessDataDir } from './storage/data-dir.js';
 import { exitOnUnexpectedError } from './exit-on-unexpected.js';
+import { shutDownWithin } from './shutdown-deadline.js';
 
 /**
  * `tapi-messenger`: the headless shell (docs/protocol.md §5). Composes the core, prints where it listens
@@ -116,6 +117,9 @@ function shutdownSignal(): Promise<string> {
   });
 }
 
+/** How long SIGINT/SIGTERM may take before the agent exits anyway (code 1, cause logged). */
+const SHUTDOWN_LIMIT_MS = 5_000;
+
 async function run(config: Config, file: string | null): Promise<number> {
   const signal = shutdownSignal();
   const logger = consoleLogger(config.log.level);
@@ -160,8 +164,17 @@ async function run(config: Config, file: string | null): Promise<number> {
   const received = await signal;
   logger.info(`${received}: closing every session and the TapiServer link`);
   try {
-    await dashboard?.close();
-    await agent.stop();
+    await shutDownWithin(
+      SHUTDOWN_LIMIT_MS,
+      [
+        { name: 'the dashboard', run: () => dashboard?.close() },
+        { name: 'the agent', run: () => agent.stop() },
+      ],
+      (report) => {
+        logger.error(`${report}; exiting anyway`);
+        process.exit(1);
+      },
+    );
     return 0;
   } catch (error) {
     logger.error(`shutdown failed: ${(error as Error).message}`);

@@ -120,6 +120,7 @@ export class AgentProcess {
   /** SIGTERM, as a service manager stops it; a shutdown that hangs fails the test. */
   async stop(): Promise<void> {
     let hung = false;
+    const stopping = this.alive;
     if (this.alive) {
       this.child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
@@ -136,7 +137,14 @@ export class AgentProcess {
     }
     await this.sim.stop();
     await rm(this.folder, { recursive: true, force: true });
-    if (hung) throw new Error(`the agent did not exit within ${SHUTDOWN_MS} ms of SIGTERM`);
+    if (hung) {
+      throw new Error(
+        `the agent did not exit within ${SHUTDOWN_MS} ms of SIGTERM; its output ended:\n${this.#output.slice(-3000)}`,
+      );
+    }
+    if (stopping && this.#exit?.code !== 0) {
+      throw new Error(`SIGTERM did not end the agent cleanly: ${this.describeExit()}`);
+    }
   }
 }
 

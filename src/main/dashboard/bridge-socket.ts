@@ -42,10 +42,14 @@ export class BridgeSocket {
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#serve(ws));
   }
 
-  /** Closes every page's socket (the page shows that it lost the agent and retries). */
-  close(): Promise<void> {
+  /**
+   * Starts closing every page's socket (the page shows that it lost the agent and retries).
+   * Not awaited: a page that never answers the close frame would hold it for `ws`'s 30 s;
+   * the dashboard server's shutdown destroys what is still open after its grace period.
+   */
+  close(): void {
     for (const ws of this.#wss.clients) ws.close(1001, 'agent stopping');
-    return new Promise((resolve) => this.#wss.close(() => resolve()));
+    this.#wss.close();
   }
 
   #serve(ws: WebSocket): void {

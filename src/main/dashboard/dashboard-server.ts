@@ -12,6 +12,7 @@ import { healthReport } from './health.js';
 import { createMetrics, type DashboardMetrics } from './metrics.js';
 import { fromOwnOrigin, hostAllowed } from './request-guard.js';
 import { parseRequestPath } from '../core/request-path.js';
+import { ServerShutdown, refuseUpgrade } from '../http/server-shutdown.js';
 import { quote } from '../core/client-text.js';
 import { answerFailure, isWebSocketHandshake } from '../stomp/gateway.js';
 import { defaultRendererDir, loadStaticFiles, type StaticFile } from './static-files.js';
@@ -35,6 +36,7 @@ export interface DashboardServerOptions {
  */
 export class DashboardServer {
   readonly #server: http.Server;
+  readonly #shutdown: ServerShutdown;
   readonly #files: Map<string, StaticFile>;
   readonly #socket: BridgeSocket;
   readonly #ownsHub: boolean;
@@ -71,6 +73,7 @@ export class DashboardServer {
       );
     });
     this.#server.on('clientError', (_error, socket) => socket.destroy());
+    this.#shutdown = new ServerShutdown(this.#server);
   }
 
   static async start(options: DashboardServerOptions): Promise<DashboardServer> {
@@ -113,11 +116,10 @@ export class DashboardServer {
   }
 
   async close(): Promise<void> {
-    await this.#socket.close();
+    this.#socket.close();
     this.metrics.close();
     if (this.#ownsHub) this.hub.close();
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await this.#shutdown.close();
   }
 
   #listen(): Promise<void> {
@@ -181,9 +183,7 @@ export class DashboardServer {
   }
 
   #onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refuse = (status: string): void => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
+    const refuse = (status: string): void => refuseUpgrade(socket, status);
     const target = parseRequestPath(req.url);
     if (!target.ok || target.pathname !== DASHBOARD_PATHS.bridge) return refuse('404 Not Found');
     if (!isWebSocketHandshake(req)) return refuse('400 Bad Request');

@@ -20,6 +20,7 @@ import { StompProtocolError } from './frame.js';
 import { Containment } from '../core/containment.js';
 import { closeReason, quote } from '../core/client-text.js';
 import { parseRequestPath } from '../core/request-path.js';
+import { ServerShutdown, refuseUpgrade } from '../http/server-shutdown.js';
 
 export type { GatewayEvents } from './session-table.js';
 
@@ -30,9 +31,6 @@ export interface GatewayOptions {
   /** Where unexpected exceptions are caught and counted (the agent shares one). */
   containment?: Containment;
 }
-
-/** How long sockets may take to close when the gateway stops before they are destroyed. */
-const CLOSE_GRACE_MS = 2000;
 
 /** The STOMP subprotocols a raw WebSocket client may ask for, best first. */
 const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
@@ -60,8 +58,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   readonly #prefix: string;
   readonly #sidPattern: RegExp;
   readonly #guard: Containment;
-  /** Every socket accepted, upgraded ones included (`closeAllConnections` knows only HTTP ones). */
-  readonly #sockets = new Set<Duplex>();
+  readonly #shutdown: ServerShutdown;
   #closing = false;
 
   constructor(
@@ -95,10 +92,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
       );
     });
     this.#server.on('clientError', (_error, socket) => socket.destroy());
-    this.#server.on('connection', (socket: Duplex) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-    });
+    this.#shutdown = new ServerShutdown(this.#server);
 
     const sjs = sockjs.createServer({
       prefix: escapeRegExp(server.path),
@@ -163,17 +157,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     this.#closing = true;
     this.#sessions.closeAll('server shutting down');
     for (const client of this.#wss.clients) client.terminate();
-    // Upgraded sockets (SockJS WebSockets, refused upgrades) are not HTTP connections any more;
-    // one whose peer vanished while it was paused would hold the close for ever. They get a
-    // moment to deliver their close frames, then go.
-    const stragglers = setTimeout(() => {
-      for (const socket of this.#sockets) socket.destroy();
-    }, CLOSE_GRACE_MS);
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-    });
-    clearTimeout(stragglers);
+    await this.#shutdown.close();
   }
 
   #allowedOrigin(req: http.IncomingMessage, pathname: string): boolean {
@@ -279,9 +263,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
   }
 
   #onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
-    const reject = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
+    const reject = (status: number, text: string): void =>
+      refuseUpgrade(socket, `${status} ${text}`);
     const target = parseRequestPath(req.url);
     if (!target.ok) return reject(404, 'Not Found');
     const { pathname } = target;
