@@ -102,7 +102,7 @@ export async function fanoutMicro(
         : [encodeClientFrame('SUBSCRIBE', { id: 'a', destination: '/user/queue/incoming-call' })]),
       encodeClientFrame('SEND', { destination: '/tapi/listen', apex_session: `apex-${i}` }),
     ];
-    session.stomp.receive(Buffer.from(frames.join('')));
+    session.receive(Buffer.from(frames.join('')));
   }
   await new Promise((r) => setImmediate(r));
   if (router.registry.sessionCount !== sessions) throw new Error('not every session is bound');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SessionTable, type GatewaySession } from '../../src/main/stomp/session-table.js';
+import { SessionTable } from '../../src/main/stomp/session-table.js';
+import type { StompSession } from '../../src/main/stomp/stomp-session.js';
 import { FakeTransport } from '../helpers/fake-transport.js';
 import { CallRouter } from '../../src/main/core/call-router.js';
 import { encodeCommand } from '../../src/main/tapi/line-codec.js';
@@ -189,7 +190,7 @@ const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 interface ClientState {
   id: string;
   transport: FakeTransport;
-  session: GatewaySession | null;
+  session: StompSession | null;
 }
 
 /** Runs one case and checks every invariant; throws (an assertion) on the first violation. */
@@ -217,7 +218,7 @@ export async function runCase(c: Case): Promise<void> {
   const byTransport = new FakeTransport();
   const bySession = table.open(BYSTANDER, byTransport);
   assert.ok(bySession);
-  bySession.stomp.receive(
+  bySession.receive(
     Buffer.from(
       'CONNECT\naccept-version:1.2\n\n\0SUBSCRIBE\nid:0\ndestination:/user/queue/incoming-call\n\n\0' +
         'SEND\ndestination:/tapi/listen\napex_session:apex-by\n\n\0',
@@ -236,7 +237,7 @@ export async function runCase(c: Case): Promise<void> {
   const feed = (client: ClientState, b: Burst): void => {
     for (const piece of burstBytes(b)) {
       if (client.transport.closedWith !== null) return;
-      client.session?.stomp.receive(piece);
+      client.session?.receive(piece);
     }
   };
   c.openings.forEach((b, i) => feed(clients[i] as ClientState, b));
@@ -271,7 +272,7 @@ export async function runCase(c: Case): Promise<void> {
         for (const cl of clients) {
           if (bound.get(cl.id) !== step.ext) continue;
           count('ring: a fuzz client is bound');
-          if ((cl.session?.stomp.subscriptionCount ?? 0) > 0) count('ring: ... and subscribed');
+          if ((cl.session?.subscriptionCount ?? 0) > 0) count('ring: ... and subscribed');
         }
         const byPops = byTransport.sent.slice(byBefore).filter((f) => f.startsWith('MESSAGE'));
         assert.equal(byPops.length, step.ext === '299' ? 1 : 0, 'the bystander gets its calls');
@@ -292,7 +293,7 @@ export async function runCase(c: Case): Promise<void> {
       case 'vanish':
         if (client && client.transport.closedWith === null) {
           client.transport.closedWith = 1006;
-          client.session?.stomp.transportClosed('client went away');
+          client.session?.transportClosed('client went away');
         }
         break;
     }
@@ -304,7 +305,7 @@ export async function runCase(c: Case): Promise<void> {
   for (const client of clients) {
     if (client.transport.closedWith === null) {
       client.transport.closedWith = 1006;
-      client.session?.stomp.transportClosed('client went away');
+      client.session?.transportClosed('client went away');
     }
   }
   directory.answerAll();
@@ -363,12 +364,12 @@ function check(
   // The phone map: bound sessions are open, and TapiServer listens to exactly their phones.
   const phones = new Set<string>();
   for (const view of router.sessions()) {
-    assert.ok(table.get(view.id)?.stomp.isOpen, `${view.id} is known to the router but closed`);
+    assert.ok(table.get(view.id)?.isOpen, `${view.id} is known to the router but closed`);
     if (view.phone !== null) phones.add(view.phone);
   }
   assert.equal(
     router.sessions().length,
-    [...table.values()].filter((s) => s.stomp.isConnectedOnce).length,
+    [...table.values()].filter((s) => s.isConnectedOnce).length,
   );
   assert.deepEqual([...phones].sort(), router.registry.phones().sort());
   assert.deepEqual([...link.listening].sort(), [...phones].sort());

@@ -1,3 +1,4 @@
+import { sendTarget } from '../../src/main/core/send-policy.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -67,4 +68,19 @@ test('the dial window: at most `limit` per key within any window, keys apart, id
   assert.equal(limiter.take('201', 10_001), true, 'the first one left the window');
   assert.equal(limiter.take('201', 10_002), false);
   assert.throws(() => new WindowLimiter(0, 1000), RangeError);
+});
+
+test('SEND: listen and call are requests, another /tapi/ destination a bad request, anything else refused', () => {
+  assert.deepEqual(sendTarget('/tapi/listen'), { kind: 'listen' });
+  assert.deepEqual(sendTarget('/tapi/call'), { kind: 'call' });
+  assert.equal(sendTarget('/tapi/dial').kind, 'unknown');
+  assert.equal(sendTarget('/tapi').kind, 'forbidden');
+  assert.equal(
+    sendTarget('/topic/is-listen-init').kind,
+    'forbidden',
+    'pages never send to a reply',
+  );
+  const refused = sendTarget('/queue/x\nEVIL');
+  assert.ok(refused.kind === 'forbidden');
+  assert.ok(refused.message.endsWith('not to "/queue/x?EVIL"'), 'quoted and cleaned, not raw');
 });

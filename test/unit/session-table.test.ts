@@ -34,10 +34,10 @@ test('an exception in the application closes that session alone (INTERNAL_ERROR)
     ['victim', victim],
     ['bystander', bystander],
   ] as const) {
-    table.open(id, transport)?.stomp.receive(Buffer.from('CONNECT\naccept-version:1.2\n\n\0'));
+    table.open(id, transport)?.receive(Buffer.from('CONNECT\naccept-version:1.2\n\n\0'));
   }
-  table.get('victim')?.stomp.receive(Buffer.from('SEND\ndestination:/tapi/boom\n\n\0'));
-  table.get('bystander')?.stomp.receive(Buffer.from('SEND\ndestination:/tapi/x\nreceipt:r1\n\n\0'));
+  table.get('victim')?.receive(Buffer.from('SEND\ndestination:/tapi/boom\n\n\0'));
+  table.get('bystander')?.receive(Buffer.from('SEND\ndestination:/tapi/x\nreceipt:r1\n\n\0'));
 
   assert.match(victim.sent.at(-1) ?? '', /^ERROR\nmessage:INTERNAL_ERROR/);
   assert.equal(victim.closedWith, 1002);

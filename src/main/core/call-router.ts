@@ -23,7 +23,6 @@ import {
   type ListenReply,
 } from './payloads.js';
 import {
-  CALL_DESTINATION,
   CALL_EVENTS_DESTINATION,
   ERRORS_DESTINATION,
   LISTEN_DESTINATION,
@@ -35,7 +34,7 @@ import type { CallView, PhoneView, SessionView } from '../../shared/bridge.js';
 import { WindowLimiter } from './window-limiter.js';
 import { TokenBucket } from './token-bucket.js';
 import { Containment } from './containment.js';
-import { quote } from './client-text.js';
+import { sendTarget } from './send-policy.js';
 
 export interface RouterOptions {
   callLogSize?: number;
@@ -156,21 +155,19 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     headers: ReadonlyMap<string, string>,
     body: Buffer,
   ): void {
-    switch (destination) {
-      case LISTEN_DESTINATION:
+    const target = sendTarget(destination);
+    switch (target.kind) {
+      case 'listen':
         this.#listen(session, headers.get('apex_session')).catch((error: unknown) =>
           this.#guard.report('router', error),
         );
         return;
-      case CALL_DESTINATION:
+      case 'call':
         this.#dial(session, body);
         return;
-      default:
-        this.#error(
-          session,
-          'BAD_REQUEST',
-          `there is no destination ${quote(destination)}; use ${LISTEN_DESTINATION} or ${CALL_DESTINATION}`,
-        );
+      case 'unknown':
+      case 'forbidden': // the gateway closed such a session before it got here
+        this.#error(session, 'BAD_REQUEST', target.message);
     }
   }
 

@@ -53,6 +53,3 @@ export interface ClientApplication {
   subscribed(session: ClientSession, destination: string): void;
   closed(session: ClientSession, reason: string): void;
 }
-
-/** Where clients may SEND: everything else is a protocol error (docs/protocol.md §2). */
-export const APPLICATION_PREFIX = '/tapi/';

@@ -300,23 +300,21 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     }
     const cutOff = (): void => {
       ws.terminate();
-      session.stomp.transportClosed('internal error');
+      session.transportClosed('internal error');
     };
     ws.on(
       'message',
       this.#guard.wrap(
         'raw-websocket',
         (data: Buffer | ArrayBuffer | Buffer[]) => {
-          session.stomp.receive(
-            Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer),
-          );
+          session.receive(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
         },
         cutOff,
       ),
     );
     ws.on(
       'close',
-      this.#guard.wrap('raw-websocket', () => session.stomp.transportClosed()),
+      this.#guard.wrap('raw-websocket', () => session.transportClosed()),
     );
     ws.on('error', (error) => this.logger.debug(`raw websocket ${session.id}: ${error.message}`));
   }
@@ -358,7 +356,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     if (!session) return;
     const cutOff = (): void => {
       soon(() => abortSockjs(conn, 4500, 'internal error'));
-      session.stomp.transportClosed('internal error');
+      session.transportClosed('internal error');
     };
     conn.on(
       'data',
@@ -368,8 +366,8 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
           receiving = true;
           try {
             // sockjs passes on whatever JSON the client framed: only strings are STOMP text.
-            if (typeof message === 'string') session.stomp.receive(Buffer.from(message, 'utf8'));
-            else session.stomp.reject(notText(message));
+            if (typeof message === 'string') session.receive(Buffer.from(message, 'utf8'));
+            else session.reject(notText(message));
           } finally {
             receiving = false;
           }
@@ -379,7 +377,7 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     );
     conn.on(
       'close',
-      this.#guard.wrap('sockjs', () => session.stomp.transportClosed()),
+      this.#guard.wrap('sockjs', () => session.transportClosed()),
     );
   }
 }

@@ -1,17 +1,12 @@
 import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
-import {
-  APPLICATION_PREFIX,
-  type ClientApplication,
-  type ClientSession,
-  type MessageBody,
-} from '../core/client-session.js';
+import type { ClientApplication } from '../core/client-session.js';
+import { sendTarget } from '../core/send-policy.js';
 import type { ServerConfig } from '../config/schema.js';
 import { StompSession, type StompSessionHandler } from './stomp-session.js';
 import { encodeFrame } from './frame-encoder.js';
 import type { Transport } from './transport.js';
 import { Containment } from '../core/containment.js';
-import { quote } from '../core/client-text.js';
 
 /** The limits a gateway applies to every connection (docs/protocol.md §4 `server` keys). */
 export type SessionLimits = Pick<
@@ -35,35 +30,6 @@ export interface GatewayEvents {
   'protocol-error': [{ sessionId: string; code: string; message: string }];
 }
 
-/** A session as the application sees it, backed by a STOMP session. */
-export class GatewaySession implements ClientSession {
-  constructor(
-    readonly stomp: StompSession,
-    readonly sockjsServerId: string | null,
-  ) {}
-  get id(): string {
-    return this.stomp.id;
-  }
-  get clientAddress(): string {
-    return this.stomp.transport.remoteAddress;
-  }
-  get transport(): string {
-    return this.stomp.transport.kind;
-  }
-  get connectedAt(): number {
-    return this.stomp.connectedAt;
-  }
-  deliver(destinations: readonly string[], body: MessageBody): number {
-    return this.stomp.deliver(destinations, body);
-  }
-  deliverOnce(choices: readonly string[], body: MessageBody): number {
-    return this.stomp.deliverOnce(choices, body);
-  }
-  close(reason: string): void {
-    this.stomp.close(reason);
-  }
-}
-
 /**
  * Every open connection of the gateway, whatever carries it: opens a StompSession per
  * transport, enforces the session cap, hands application SENDs to the ClientApplication and
@@ -71,7 +37,7 @@ export class GatewaySession implements ClientSession {
  * it can be driven without sockets (`test/fuzz/gateway-properties.ts`).
  */
 export class SessionTable extends TypedEmitter<GatewayEvents> {
-  readonly #sessions = new Map<string, GatewaySession>();
+  readonly #sessions = new Map<string, StompSession>();
   readonly #handler: StompSessionHandler;
   /** Open sessions per client address (`maxSessionsPerAddress`). */
   readonly #perAddress = new Map<string, number>();
@@ -86,32 +52,28 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
     super();
     this.#handler = {
       connected: (stomp) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current?.stomp === stomp) this.app.opened(current);
+        if (this.#sessions.get(stomp.id) === stomp) this.app.opened(stomp);
       },
       subscribed: (stomp, destination) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current?.stomp === stomp) this.app.subscribed(current, destination);
+        if (this.#sessions.get(stomp.id) === stomp) this.app.subscribed(stomp, destination);
       },
-      refuseSend: (destination) =>
-        destination.startsWith(APPLICATION_PREFIX)
-          ? null
-          : `clients may only send to ${APPLICATION_PREFIX}…, not to ${quote(destination)}`,
+      refuseSend: (destination) => {
+        const target = sendTarget(destination);
+        return target.kind === 'forbidden' ? target.message : null;
+      },
       send: (stomp, destination, frame) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current?.stomp === stomp) {
-          this.app.message(current, destination, frame.headers, frame.body);
+        if (this.#sessions.get(stomp.id) === stomp) {
+          this.app.message(stomp, destination, frame.headers, frame.body);
         }
       },
       protocolError: (stomp, code, message) => {
         this.emit('protocol-error', { sessionId: stomp.id, code, message });
       },
       closed: (stomp, reason) => {
-        const current = this.#sessions.get(stomp.id);
-        if (current?.stomp !== stomp) return;
+        if (this.#sessions.get(stomp.id) !== stomp) return;
         this.#sessions.delete(stomp.id);
-        this.#countAddress(stomp.transport.remoteAddress, -1);
-        if (stomp.isConnectedOnce) this.app.closed(current, reason);
+        this.#countAddress(stomp.clientAddress, -1);
+        if (stomp.isConnectedOnce) this.app.closed(stomp, reason);
       },
       unexpected: (stomp, error) => {
         this.containment.report('stomp-session', error);
@@ -132,11 +94,11 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
     return this.#sessions.has(id);
   }
 
-  get(id: string): GatewaySession | undefined {
+  get(id: string): StompSession | undefined {
     return this.#sessions.get(id);
   }
 
-  values(): IterableIterator<GatewaySession> {
+  values(): IterableIterator<StompSession> {
     return this.#sessions.values();
   }
 
@@ -148,7 +110,7 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
     id: string,
     transport: Transport,
     sockjsServerId: string | null = null,
-  ): GatewaySession | null {
+  ): StompSession | null {
     const { limits } = this;
     const address = transport.remoteAddress;
     const refusal =
@@ -198,10 +160,10 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
       },
       this.#handler,
       this.logger,
+      sockjsServerId,
     );
-    const session = new GatewaySession(stomp, sockjsServerId);
-    this.#sessions.set(id, session);
-    return session;
+    this.#sessions.set(id, stomp);
+    return stomp;
   }
 
   #countAddress(address: string, change: 1 | -1): void {
@@ -212,6 +174,6 @@ export class SessionTable extends TypedEmitter<GatewayEvents> {
 
   /** Closes every session (the application hears each close). */
   closeAll(reason: string): void {
-    for (const session of [...this.#sessions.values()]) session.stomp.close(reason);
+    for (const session of [...this.#sessions.values()]) session.close(reason);
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../core/log.js';
 import { FrameDecoder } from './frame-codec.js';
 import { encodeFrame, encodeMessage, type HeaderList } from './frame-encoder.js';
-import type { MessageBody } from '../core/client-session.js';
+import type { ClientSession, MessageBody } from '../core/client-session.js';
 import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
 import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
 import { SubscriptionIndex } from './subscriptions.js';
@@ -58,11 +58,12 @@ type Phase = 'awaiting-connect' | 'connected' | 'closing' | 'condemned' | 'close
 const SUPPORTED: readonly StompVersion[] = ['1.2', '1.1', '1.0'];
 
 /**
- * One STOMP session over one transport connection: decoding, the CONNECT handshake,
- * subscriptions, receipts, heart-beats, and ERROR-then-close on anything it cannot accept.
- * It knows nothing of phones or calls; application SENDs go to its handler.
+ * One browser's STOMP session over one transport connection: decoding, the CONNECT
+ * handshake, subscriptions, receipts, heart-beats, and ERROR-then-close on anything it cannot
+ * accept. It is the `ClientSession` the application sees (once CONNECT was accepted); it knows
+ * nothing of phones or calls, and application SENDs go to its handler.
  */
-export class StompSession {
+export class StompSession implements ClientSession {
   readonly connectedAt = Date.now();
   version: StompVersion = '1.0';
   readonly #decoder: FrameDecoder;
@@ -81,10 +82,16 @@ export class StompSession {
 
   constructor(
     readonly id: string,
-    readonly transport: Transport,
+    /** The connection under it (a WebSocket, a SockJS session). */
+    readonly connection: Transport,
     private readonly options: StompSessionOptions,
     private readonly handler: StompSessionHandler,
     private readonly logger: Logger,
+    /**
+     * The server segment of the SockJS transport URL (`000` in `/tapi-messenger/000/<id>/…`),
+     * null for the raw WebSocket endpoint.
+     */
+    readonly sockjsServerId: string | null = null,
   ) {
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxFrameBytes });
     this.#now = options.now ?? Date.now;
@@ -108,6 +115,15 @@ export class StompSession {
       options.connectTimeoutMs,
     );
     this.#timers.push(connectTimer);
+  }
+
+  get clientAddress(): string {
+    return this.connection.remoteAddress;
+  }
+
+  /** `websocket`, `xhr-streaming`, … or `websocket (raw)`. */
+  get transport(): string {
+    return this.connection.kind;
   }
 
   get isOpen(): boolean {
@@ -216,7 +232,7 @@ export class StompSession {
     if (this.#phase !== 'condemned') this.#phase = 'closing';
     if (error !== undefined) this.#sendError(error, reason);
     this.#end(reason);
-    this.transport.close(error === undefined ? 1000 : 1002, reason);
+    this.connection.close(error === undefined ? 1000 : 1002, reason);
   }
 
   /** The transport went away (socket closed, SockJS session timed out). */
@@ -227,13 +243,13 @@ export class StompSession {
   #write(text: string): void {
     if (this.#phase === 'closed' || this.#phase === 'condemned') return;
     this.#lastSent = Date.now();
-    this.transport.send(text);
+    this.connection.send(text);
     if (this.#phase !== 'closing') this.#checkBacklog();
   }
 
   /** Cuts off a client whose queued output is too large or has stopped draining. */
   #checkBacklog(): void {
-    const problem = this.#backlog.observe(this.transport.pendingBytes(), this.#now());
+    const problem = this.#backlog.observe(this.connection.pendingBytes(), this.#now());
     if (problem !== null) {
       // Not from inside the write: the caller may be iterating sessions (a screen-pop fan-out).
       this.#phase = 'condemned';
@@ -256,9 +272,9 @@ export class StompSession {
   #cutOff(problem: string): void {
     if (this.#phase === 'closed') return;
     this.handler.protocolError(this, 'SLOW_CONSUMER', problem);
-    this.logger.warn(`session ${this.id} (${this.transport.remoteAddress}) cut off: ${problem}`);
+    this.logger.warn(`session ${this.id} (${this.connection.remoteAddress}) cut off: ${problem}`);
     this.#end(`SLOW_CONSUMER: ${problem}`);
-    this.transport.abort(problem);
+    this.connection.abort(problem);
   }
 
   #reply(command: string, headers: HeaderList, body = ''): void {
@@ -289,7 +305,7 @@ export class StompSession {
     );
     if (expected) {
       this.handler.protocolError(this, error.code, message);
-      this.logger.warn(`session ${this.id} (${this.transport.remoteAddress}) closed: ${message}`);
+      this.logger.warn(`session ${this.id} (${this.connection.remoteAddress}) closed: ${message}`);
     } else {
       this.handler.unexpected(this, error);
     }
@@ -370,7 +386,7 @@ export class StompSession {
       case 'DISCONNECT': {
         this.#sendReceipt(frame);
         this.#end('client sent DISCONNECT');
-        this.transport.close(1000, 'disconnect');
+        this.connection.close(1000, 'disconnect');
         return;
       }
       case 'ACK':
@@ -445,7 +461,7 @@ export class StompSession {
             if (Date.now() - this.#lastReceived > limit) {
               this.logger.info(`session ${this.id}: no heart-beat for ${limit} ms, closing`);
               this.#end('heart-beat timeout');
-              this.transport.close(1002, 'heart-beat timeout');
+              this.connection.close(1002, 'heart-beat timeout');
             }
           }),
           Math.max(50, Math.floor(expectEveryMs / 2)),
