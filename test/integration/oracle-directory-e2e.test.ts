@@ -3,58 +3,14 @@ import assert from 'node:assert/strict';
 import type { OracleDirectoryConfig } from '../../src/main/config/schema.js';
 import { silentLogger } from '../../src/main/core/log.js';
 import { createOracleDirectory } from '../../src/main/directory/oracle-directory.js';
-import {
-  OUT_FORMAT_OBJECT,
-  type DbConnection,
-  type DbPool,
-  type DbPoolFactory,
-  type DbResult,
-} from '../../src/main/directory/oracle-pool.js';
+import { FakeDb, never, oracleError, type Row } from '../helpers/fake-oracle.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { connectModern, type ModernClient } from '../helpers/stomp-clients.js';
 
 /**
  * The Oracle directory inside a real agent, pages on real sockets: only the database is fake
- * (the same seam as test/unit/oracle-directory.test.ts, reduced to what these tests need).
+ * (test/helpers/fake-oracle.ts, the same fake as test/unit/oracle-directory.test.ts).
  */
-
-type Row = Record<string, unknown>;
-
-interface FakeDatabase {
-  factory: DbPoolFactory;
-  /** Answers a query by its binds; return a promise that never settles to hang it. */
-  answer: (binds: Record<string, string>) => Row[] | Promise<Row[]>;
-  /** Throws to refuse connections (the database is down). */
-  connect: () => void;
-}
-
-function oracleError(code: string, message: string): Error {
-  return Object.assign(new Error(`${code}: ${message}`), { code });
-}
-
-function fakeDatabase(): FakeDatabase {
-  const db: FakeDatabase = {
-    answer: () => [],
-    connect: () => undefined,
-    factory: async () => pool,
-  };
-  const connection = (): DbConnection => ({
-    callTimeout: 0,
-    async execute(_sql, binds, options): Promise<DbResult> {
-      assert.equal(options.outFormat, OUT_FORMAT_OBJECT);
-      return { rows: await db.answer(binds) };
-    },
-    async close() {},
-  });
-  const pool: DbPool = {
-    async getConnection() {
-      db.connect();
-      return connection();
-    },
-    async close() {},
-  };
-  return db;
-}
 
 const SESSIONS: Record<string, Row> = {
   '1001': { USER_NAME: 'ALICE', PHONE: '201' },
@@ -80,7 +36,7 @@ const CONFIG: OracleDirectoryConfig = {
 
 async function start(
   t: { after(fn: () => Promise<void>): void },
-  db: FakeDatabase,
+  db: FakeDb,
   overrides: Partial<OracleDirectoryConfig> = {},
 ): Promise<Harness> {
   const directory = createOracleDirectory(
@@ -110,10 +66,10 @@ function listen(client: ModernClient, apexSession: string): Promise<unknown> {
 }
 
 test('acceptance 4: a hung query gives DIRECTORY_UNAVAILABLE within timeoutMs + 200 ms while others listen', async (t) => {
-  const db = fakeDatabase();
-  db.answer = (binds) =>
+  const db = new FakeDb();
+  db.handler = (binds) =>
     binds.session === '9999'
-      ? new Promise<Row[]>(() => undefined)
+      ? never<Row[]>()
       : [SESSIONS[binds.session ?? '']].filter((r) => r !== undefined);
   const h = await start(t, db);
   const stuck = await page(h);
@@ -137,9 +93,9 @@ test('acceptance 4: a hung query gives DIRECTORY_UNAVAILABLE within timeoutMs + 
 });
 
 test('database down: DIRECTORY_UNAVAILABLE and health down; when it is back the same page listens', async (t) => {
-  const db = fakeDatabase();
-  db.answer = (binds) => [SESSIONS[binds.session ?? '']].filter((r) => r !== undefined);
-  db.connect = () => {
+  const db = new FakeDb();
+  db.handler = (binds) => [SESSIONS[binds.session ?? '']].filter((r) => r !== undefined);
+  db.connect = async () => {
     throw oracleError('ORA-12541', 'Cannot connect. No listener at host db.example.com port 1521.');
   };
   const h = await start(t, db);
@@ -152,7 +108,7 @@ test('database down: DIRECTORY_UNAVAILABLE and health down; when it is back the 
   assert.equal(down.health, 'down');
   assert.match(down.lastError ?? '', /ORA-12541/);
 
-  db.connect = () => undefined;
+  db.connect = async () => undefined;
   const listened = h.sim.waitForLine('LISTEN 201');
   assert.deepEqual(await listen(alice, '1001'), { listening: true, phone: '201', user: 'ALICE' });
   await listened;
@@ -161,10 +117,10 @@ test('database down: DIRECTORY_UNAVAILABLE and health down; when it is back the 
 });
 
 test('screen-pops carry the caller name from callerQuery, or UNKNOWN when it is too slow', async (t) => {
-  const db = fakeDatabase();
-  db.answer = (binds) => {
+  const db = new FakeDb();
+  db.handler = (binds) => {
     if (binds.phone === '0225550102') return [{ NAME: 'Jan Kowalski' }];
-    if (binds.phone === '0300') return new Promise<Row[]>(() => undefined);
+    if (binds.phone === '0300') return never<Row[]>();
     return [SESSIONS[binds.session ?? '']].filter((r) => r !== undefined);
   };
   // The query itself may take up to 5 s; the pop must not wait for more than callerTimeoutMs.
