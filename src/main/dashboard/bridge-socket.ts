@@ -4,15 +4,20 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { BridgeEvent } from '../../shared/bridge.js';
 import { coalesceEvents } from '../../shared/coalesce-events.js';
-import type { ServerMessage } from '../../shared/dashboard-protocol.js';
+import type { ClientMessage, ServerMessage } from '../../shared/dashboard-protocol.js';
 import type { Logger } from '../core/log.js';
 import { Containment } from '../core/containment.js';
 import type { DashboardHub } from './dashboard-hub.js';
 
+/**
+ * What a page may send, checked on arrival. `ClientMessage` (src/shared, which the renderer
+ * reads and which holds no zod) is the type; `satisfies` makes the compiler check that the
+ * schema yields it.
+ */
 const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restart-link'), id: z.number().int() }),
   z.object({ type: z.literal('calls-seen') }),
-]);
+]) satisfies z.ZodType<ClientMessage>;
 
 /** A page that reads slower than this many bytes behind gets coalesced batches, not a backlog. */
 const HIGH_WATER_BYTES = 1024 * 1024;

@@ -18,7 +18,8 @@ export interface CallHistoryOptions {
 
 /**
  * What a line of the file must hold; anything else is skipped when loading. Lines written before
- * calls had a lifecycle hold only the first six keys: they read as ended inbound calls.
+ * calls had a lifecycle hold only the first six keys: they read as ended inbound calls. What it
+ * yields is a `CallView` (the bridge's type; `satisfies` makes the compiler check it).
  */
 const callSchema = z.object({
   at: z.number().finite(),
@@ -34,7 +35,7 @@ const callSchema = z.object({
   endedAt: z.number().finite().nullable().default(null),
   cause: z.enum(END_CAUSES).nullable().catch(null).default(null),
   missed: z.boolean().default(false),
-});
+}) satisfies z.ZodType<CallView>;
 
 export const CURRENT_FILE = 'calls.jsonl';
 export const PREVIOUS_FILE = 'calls.1.jsonl';
