@@ -161,7 +161,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     router.on('delivered', (delivery) => this.#emit({ type: 'delivered', ...delivery }));
     router.on('dial', ({ outcome }) => this.#emit({ type: 'dial', outcome }));
     router.on('listen', ({ outcome }) => this.#emit({ type: 'listen', outcome }));
-    this.#gateway.on('protocol-error', (error) => this.#emit({ type: 'protocol-error', ...error }));
+    this.#gateway.onProtocolError((error) => this.#emit({ type: 'protocol-error', ...error }));
     this.containment.on('contained', ({ where }) => this.#emit({ type: 'contained', where }));
   }
 

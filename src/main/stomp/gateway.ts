@@ -8,7 +8,6 @@ import type { Duplex } from 'node:stream';
 import sockjs from 'sockjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../core/log.js';
-import { TypedEmitter } from '../core/typed-emitter.js';
 import type { ClientApplication, ClientSession } from '../core/client-session.js';
 import type { ServerConfig, TlsConfig } from '../config/schema.js';
 import type { Transport } from './transport.js';
@@ -21,8 +20,6 @@ import { Containment } from '../core/containment.js';
 import { closeReason, quote } from '../core/client-text.js';
 import { parseRequestPath } from '../core/request-path.js';
 import { ServerShutdown, refuseUpgrade } from '../http/server-shutdown.js';
-
-export type { GatewayEvents } from './session-table.js';
 
 export interface GatewayOptions {
   server: ServerConfig;
@@ -49,7 +46,7 @@ function tlsOptions(tls: TlsConfig): https.ServerOptions {
  * the session id in its transport URL (docs/protocol.md §2). Origins are checked here, before SockJS sees a
  * request (`origin-policy.ts`).
  */
-export class StompGateway extends TypedEmitter<GatewayEvents> {
+export class StompGateway {
   readonly #server: http.Server;
   readonly #sockjsHooks = new EventEmitter();
   readonly #wss: WebSocketServer;
@@ -66,11 +63,9 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
     app: ClientApplication,
     private readonly logger: Logger,
   ) {
-    super();
     const { server } = options;
     this.#guard = options.containment ?? new Containment(logger);
     this.#sessions = new SessionTable(server, app, logger, Date.now, this.#guard);
-    this.#sessions.on('protocol-error', (event) => this.emit('protocol-error', event));
     this.#prefix = server.path;
     this.#sidPattern = new RegExp(`^${escapeRegExp(server.path)}/([^/.]+)/([^/.]+)/`);
     this.#assets = new Map([...clientAssets(), ...(options.extraAssets ?? [])]);
@@ -146,6 +141,14 @@ export class StompGateway extends TypedEmitter<GatewayEvents> {
 
   sessions(): IterableIterator<ClientSession> {
     return this.#sessions.values();
+  }
+
+  /**
+   * Calls `listener` for each connection closed or refused for a protocol error or a limit
+   * (the session table's own event: nothing relays it). Returns the unsubscribe function.
+   */
+  onProtocolError(listener: (...args: GatewayEvents['protocol-error']) => void): () => void {
+    return this.#sessions.on('protocol-error', listener);
   }
 
   get sessionCount(): number {
