@@ -23,6 +23,7 @@ import {
   markdownTable,
   recordRun,
   runSection,
+  targets,
   type RunReport,
   type SystemResult,
 } from './report.js';
@@ -632,6 +633,8 @@ async function main(): Promise<number> {
       ? `every screen-pop arrived (${report.durationSeconds.toFixed(0)} s)`
       : 'FAILED: not every screen-pop arrived exactly once (see the delivered rows)',
   );
+  console.log('\ntargets (docs/benchmarks.md):');
+  for (const line of targets(report)) console.log(`  ${line}`);
   return ok ? 0 : 1;
 }
 

@@ -96,3 +96,26 @@ test('a disk that refuses writes is reported once and does not throw', async (t)
   assert.match(writes[0] ?? '', /TAPI_MESSENGER_DATA_DIR/);
   await appendFile(path.join(path.dirname(dir), 'unused'), ''); // the parent is still writable
 });
+
+test('calls that end close together reach the file together, flushMs after the first of them', async (t) => {
+  const dir = await folder(t);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const history = await CallHistory.open({ folder: dir, logger: silentLogger(), flushMs: 1000 });
+  history.append(call(1));
+  t.mock.timers.tick(999);
+  history.append(call(2));
+  assert.equal(existsSync(path.join(dir, CURRENT_FILE)), false, 'nothing written before flushMs');
+  t.mock.timers.tick(1);
+  // The write itself is real I/O: wait for it through the next flush, which finds it done.
+  await history.flush();
+  const lines = (await readFile(path.join(dir, CURRENT_FILE), 'utf8')).trimEnd().split('\n');
+  assert.deepEqual(
+    lines.map((line) => JSON.parse(line) as CallView),
+    [call(1), call(2)],
+  );
+  // After a flush the file is closed; a later call opens it again and lands after the others.
+  history.append(call(3));
+  await history.flush();
+  const reopened = await CallHistory.open({ folder: dir, logger: silentLogger() });
+  assert.deepEqual(reopened.recent(), [call(3), call(2), call(1)]);
+});

@@ -1,3 +1,5 @@
+import { format } from 'node:util';
+
 /** The one logging seam of the core: the CLI prints to the console, the tray app to electron-log. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -10,21 +12,63 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-/** A console logger that drops messages below `level`. */
-export function consoleLogger(level: LogLevel = 'info', prefix = ''): Logger {
+/** A console logger that drops messages below `level`; see `LineBuffer` for when lines appear. */
+export function consoleLogger(level: LogLevel = 'info', prefix = ''): Logger & { flush(): void } {
   const at = RANK[level];
+  const out = new LineBuffer((text) => process.stdout.write(text));
+  const err = new LineBuffer((text) => process.stderr.write(text));
   const line = (lvl: LogLevel, message: string, details: unknown[]): void => {
     if (RANK[lvl] > at) return;
     const text = `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${prefix}${message}`;
-    const out = lvl === 'error' || lvl === 'warn' ? console.error : console.log;
-    out(text, ...details);
+    const buffer = lvl === 'error' || lvl === 'warn' ? err : out;
+    buffer.push(details.length === 0 ? text : format(text, ...details));
   };
+  const flush = (): void => {
+    out.flush();
+    err.flush();
+  };
+  // Whatever is buffered when the process ends (process.exit included) is still written.
+  process.once('exit', flush);
   return {
     error: (m, ...d) => line('error', m, d),
     warn: (m, ...d) => line('warn', m, d),
     info: (m, ...d) => line('info', m, d),
     debug: (m, ...d) => line('debug', m, d),
+    flush,
   };
+}
+
+/**
+ * Log lines written together, once per turn of the event loop (`setImmediate`), or at once
+ * past 64 KiB. Writing each line (as `console.log` does) is one system call per line: with a
+ * line per call, the agent's busiest moments spent a sixth of their CPU there. Nothing is
+ * lost on a normal exit: the logger flushes on the process's `exit`.
+ */
+export class LineBuffer {
+  #text = '';
+  #scheduled = false;
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    this.flush();
+  };
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  push(line: string): void {
+    this.#text += `${line}\n`;
+    if (this.#text.length >= 65_536) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush).unref();
+    }
+  }
+
+  flush(): void {
+    const text = this.#text;
+    if (text === '') return;
+    this.#text = '';
+    this.write(text);
+  }
 }
 
 /** A logger that drops every line (tests, tools that print their own output). */

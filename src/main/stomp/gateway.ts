@@ -14,7 +14,13 @@ import type { Transport } from './transport.js';
 import { checkOrigin } from './origin-policy.js';
 import { clientAssets, serveAsset, type Asset } from './client-assets.js';
 import { SessionTable, type GatewayEvents } from './session-table.js';
-import { abortSockjs, closeSockjs, sockjsPendingBytes } from './sockjs-internals.js';
+import {
+  abortSockjs,
+  closeSockjs,
+  sockjsPendingBytes,
+  sockjsWritable,
+} from './sockjs-internals.js';
+import { WriteBatch } from './write-batch.js';
 import { StompProtocolError } from './frame.js';
 import { Containment } from '../core/containment.js';
 import { closeReason, quote } from '../core/client-text.js';
@@ -56,6 +62,8 @@ export class StompGateway {
   readonly #sidPattern: RegExp;
   readonly #guard: Containment;
   readonly #shutdown: ServerShutdown;
+  /** Every transport's writes of one turn leave in one system call per socket. */
+  readonly #writes = new WriteBatch();
   #closing = false;
 
   constructor(
@@ -286,15 +294,22 @@ export class StompGateway {
   }
 
   #onRawWebSocket(ws: WebSocket, req: http.IncomingMessage): void {
+    // The upgraded request's socket is the one `ws` writes to.
+    const { socket } = req;
+    const batch = this.#writes;
+    /** What was pending before this turn's writes (held bytes are not the client's backlog). */
+    let pendingBefore = 0;
     const transport: Transport = {
       kind: 'websocket (raw)',
-      remoteAddress: req.socket.remoteAddress ?? '',
+      remoteAddress: socket.remoteAddress ?? '',
       send: (text) => {
-        if (ws.readyState === ws.OPEN) ws.send(text);
+        if (ws.readyState !== ws.OPEN) return;
+        if (batch.hold(socket)) pendingBefore = ws.bufferedAmount;
+        ws.send(text);
       },
       close: (code, reason) => ws.close(code, closeReason(reason)),
       abort: () => ws.terminate(),
-      pendingBytes: () => ws.bufferedAmount,
+      pendingBytes: () => (batch.holds(socket) ? pendingBefore : ws.bufferedAmount),
     };
     const session = this.#sessions.open(randomBytes(6).toString('base64url'), transport);
     if (!session) {
@@ -342,10 +357,14 @@ export class StompGateway {
       if (receiving) queueMicrotask(() => this.#guard.run('sockjs', work));
       else work();
     };
+    /** What was pending before this turn's writes (held bytes are not the client's backlog). */
+    let pendingBefore = 0;
     const transport: Transport = {
       kind: conn.protocol,
       remoteAddress: conn.remoteAddress,
       send: (text) => {
+        const socket = sockjsWritable(conn);
+        if (socket && this.#writes.hold(socket)) pendingBefore = sockjsPendingBytes(conn);
         conn.write(text);
       },
       close: (code, reason) =>
@@ -353,7 +372,10 @@ export class StompGateway {
           closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
         ),
       abort: (reason) => soon(() => abortSockjs(conn, 4008, closeReason(reason))),
-      pendingBytes: () => sockjsPendingBytes(conn),
+      pendingBytes: () => {
+        const socket = sockjsWritable(conn);
+        return socket && this.#writes.holds(socket) ? pendingBefore : sockjsPendingBytes(conn);
+      },
     };
     const session = this.#sessions.open(sid, transport, serverId);
     if (!session) return;

@@ -1,8 +1,10 @@
 import type sockjs from 'sockjs';
+import type { Corkable } from './write-batch.js';
 
 /**
- * The two things the gateway needs that sockjs 0.3.24 does not expose: how much output a
- * connection has queued, and its socket (to cut off a client that stopped reading). Both are
+ * The things the gateway needs that sockjs 0.3.24 does not expose: how much output a
+ * connection has queued, and its socket (to cut off a client that stopped reading, and to
+ * hold its writes until the end of a turn, `write-batch.ts`). Both are
  * read from the session object of `lib/transport.js` (`conn._session`): `send_buffer` holds
  * messages waiting for the next poll or stream, and `recv` is the receiver of the moment —
  * `recv.connection` the socket of a WebSocket, `recv.response` the open HTTP response of a
@@ -13,7 +15,10 @@ import type sockjs from 'sockjs';
 
 interface WritableLike {
   readonly writableLength?: unknown;
+  readonly writableCorked?: unknown;
   destroy?: unknown;
+  cork?: unknown;
+  uncork?: unknown;
 }
 
 interface ResponseLike extends WritableLike {
@@ -48,6 +53,24 @@ export function sockjsPendingBytes(conn: sockjs.Connection): number {
   const recv = session.recv;
   if (recv) total += recv.response ? lengthOf(recv.response) : lengthOf(recv.connection);
   return total;
+}
+
+/**
+ * What a SockJS connection writes to right now, if it can be corked: the socket of a
+ * WebSocket, the open response of a streaming transport; null between polls.
+ */
+export function sockjsWritable(conn: sockjs.Connection): Corkable | null {
+  const recv = sessionOf(conn)?.recv;
+  const target = recv?.response ?? recv?.connection;
+  if (
+    target &&
+    typeof target.writableCorked === 'number' &&
+    typeof target.cork === 'function' &&
+    typeof target.uncork === 'function'
+  ) {
+    return target as Corkable;
+  }
+  return null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { CallView } from '../../shared/bridge.js';
@@ -14,6 +14,8 @@ export interface CallHistoryOptions {
   maxBytes?: number;
   /** How many of the newest calls `recent()` returns (default 500, the dashboard's log). */
   keep?: number;
+  /** Calls are written together at most this long after they ended (default 1 s). */
+  flushMs?: number;
 }
 
 /**
@@ -40,12 +42,16 @@ const callSchema = z.object({
 export const CURRENT_FILE = 'calls.jsonl';
 export const PREVIOUS_FILE = 'calls.1.jsonl';
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_FLUSH_MS = 1000;
 
 /**
  * The incoming-call log on disk, so that it survives a restart of the agent: one JSON line per
  * call, appended in order; when the file would pass `maxBytes` it becomes `calls.1.jsonl`
  * (replacing the one before) and a new file starts. At most twice `maxBytes` on disk.
- * Writes are queued and never block the caller; a failing disk is logged, not thrown.
+ * Writes are queued and never block the caller: the calls that ended within `flushMs` go to
+ * the file together, through one handle kept open between writes (closed to rotate, and by
+ * `flush()`, which the agent calls when it stops). A crash loses at most the calls of the last
+ * `flushMs`. A failing disk is logged, not thrown.
  * A record is whole or absent: a write that fails part-way is cut off the file again, and
  * when that is not possible either (or the file ended mid-line at start, after a crash or a
  * full disk) the next write starts on a fresh line, so the torn piece can never swallow it.
@@ -53,6 +59,8 @@ const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 export class CallHistory implements CallStore {
   readonly #queue: string[] = [];
   #draining: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #handle: FileHandle | null = null;
   #size: number;
   #recent: CallView[];
   #failing = false;
@@ -64,6 +72,7 @@ export class CallHistory implements CallStore {
     readonly folder: string,
     private readonly logger: Logger,
     private readonly maxBytes: number,
+    private readonly flushMs: number,
     size: number,
     recent: CallView[],
     torn: boolean,
@@ -89,7 +98,15 @@ export class CallHistory implements CallStore {
         `call log: ${path.join(folder, CURRENT_FILE)} ends in the middle of a record (a crash or a full disk while writing); that piece is ignored and new calls start on a fresh line`,
       );
     }
-    return new CallHistory(folder, logger, maxBytes, current.bytes, recent, current.torn);
+    return new CallHistory(
+      folder,
+      logger,
+      maxBytes,
+      options.flushMs ?? DEFAULT_FLUSH_MS,
+      current.bytes,
+      recent,
+      current.torn,
+    );
   }
 
   get file(): string {
@@ -101,17 +118,33 @@ export class CallHistory implements CallStore {
     return this.#recent;
   }
 
-  /** Queues one call for the file. */
+  /** Queues one call for the file (written within `flushMs`). */
   append(call: CallView): void {
     this.#queue.push(`${JSON.stringify(call)}\n`);
+    if (this.#timer === null && this.#draining === null) {
+      this.#timer = setTimeout(() => this.#startDrain(), this.flushMs);
+      this.#timer.unref();
+    }
+  }
+
+  /**
+   * Writes every queued call now and closes the file; resolves when they are on disk (or
+   * their write failed and was logged). Later appends open it again.
+   */
+  async flush(): Promise<void> {
+    do {
+      this.#startDrain();
+      while (this.#draining) await this.#draining;
+    } while (this.#queue.length > 0);
+    await this.#closeFile();
+  }
+
+  #startDrain(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
     this.#draining ??= this.#drain().finally(() => {
       this.#draining = null;
     });
-  }
-
-  /** Resolves when every queued call is on disk (or its write failed and was logged). */
-  async flush(): Promise<void> {
-    while (this.#draining) await this.#draining;
   }
 
   async #drain(): Promise<void> {
@@ -142,11 +175,13 @@ export class CallHistory implements CallStore {
         await mkdir(this.folder, { recursive: true });
         this.#folderMade = true;
       }
-      await appendFile(this.file, text);
+      this.#handle ??= await open(this.file, 'a');
+      await this.#handle.appendFile(text);
       this.#size += this.#torn ? bytes + 1 : bytes;
       this.#torn = false;
       this.#failing = false;
     } catch (error) {
+      await this.#closeFile();
       await this.#undoPartialWrite();
       this.#report(
         `cannot write ${this.file}: ${(error as Error).message} ` +
@@ -166,7 +201,15 @@ export class CallHistory implements CallStore {
     }
   }
 
+  async #closeFile(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = null;
+    await handle?.close().catch(() => undefined);
+  }
+
   async #rotate(): Promise<void> {
+    // Closed first: Windows cannot rename a file that is open.
+    await this.#closeFile();
     try {
       await rename(this.file, path.join(this.folder, PREVIOUS_FILE));
       this.#torn = false;
