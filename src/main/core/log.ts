@@ -12,7 +12,11 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-/** A console logger that drops messages below `level`; see `LineBuffer` for when lines appear. */
+/**
+ * A console logger that drops messages below `level`. Info and debug lines (stdout) and
+ * warnings (stderr) are written together every `LOG_FLUSH_MS` (`LineBuffer`); an error is
+ * written at once, with whatever was waiting before it.
+ */
 export function consoleLogger(level: LogLevel = 'info', prefix = ''): Logger & { flush(): void } {
   const at = RANK[level];
   const out = new LineBuffer((text) => process.stdout.write(text));
@@ -20,8 +24,11 @@ export function consoleLogger(level: LogLevel = 'info', prefix = ''): Logger & {
   const line = (lvl: LogLevel, message: string, details: unknown[]): void => {
     if (RANK[lvl] > at) return;
     const text = `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${prefix}${message}`;
-    const buffer = lvl === 'error' || lvl === 'warn' ? err : out;
-    buffer.push(details.length === 0 ? text : format(text, ...details));
+    const full = details.length === 0 ? text : format(text, ...details);
+    if (lvl === 'info' || lvl === 'debug') return out.push(full);
+    err.push(full);
+    // An error is written at once, after everything before it: the operator reads it first.
+    if (lvl === 'error') flush();
   };
   const flush = (): void => {
     out.flush();

@@ -56,12 +56,15 @@ export function sockjsPendingBytes(conn: sockjs.Connection): number {
 }
 
 /**
- * What a SockJS connection writes to right now, if it can be corked: the socket of a
- * WebSocket, the open response of a streaming transport; null between polls.
+ * What a SockJS connection writes to right now, if its writes may be held until the end of
+ * the turn: the open response of a streaming or polling transport (ended, never destroyed, by
+ * sockjs). Null between polls, and for SockJS's WebSocket transport: its library (faye)
+ * destroys the socket the moment a close handshake completes, which would drop frames held
+ * for the turn — an ERROR frame followed by the client's own close in the same read was lost
+ * that way (found by the socket fuzz) — so those frames are written at once.
  */
 export function sockjsWritable(conn: sockjs.Connection): Corkable | null {
-  const recv = sessionOf(conn)?.recv;
-  const target = recv?.response ?? recv?.connection;
+  const target = sessionOf(conn)?.recv?.response;
   if (
     target &&
     typeof target.writableCorked === 'number' &&
