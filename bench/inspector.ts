@@ -67,6 +67,27 @@ export class InspectorClient {
     return profile;
   }
 
+  /**
+   * Starts V8's sampling heap profiler counting garbage too (objects a scavenge or a full
+   * collection already freed): what the agent allocates, not only what it keeps.
+   */
+  async startAllocationSampling(samplingIntervalBytes = 1024): Promise<void> {
+    await this.call('HeapProfiler.enable');
+    await this.call('HeapProfiler.startSampling', {
+      samplingInterval: samplingIntervalBytes,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+
+  async stopAllocationSampling(): Promise<SamplingHeapProfile> {
+    const { profile } = await this.call<{ profile: SamplingHeapProfile }>(
+      'HeapProfiler.stopSampling',
+    );
+    await this.call('HeapProfiler.disable');
+    return profile;
+  }
+
   close(): void {
     this.ws.close();
   }
@@ -85,4 +106,15 @@ export interface CpuProfile {
   endTime: number;
   samples?: number[];
   timeDeltas?: number[];
+}
+
+export interface SamplingHeapProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  /** Bytes allocated by this function itself (estimated from the samples). */
+  selfSize: number;
+  children: SamplingHeapProfileNode[];
+}
+
+export interface SamplingHeapProfile {
+  head: SamplingHeapProfileNode;
 }

@@ -9,6 +9,7 @@ import { AgentProcess, CLI, coldStart, freePort } from './agent-process.js';
 import { nowMicros, stampCallId } from './clock.js';
 import { InspectorClient } from './inspector.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
+import { formatAllocations, summarizeAllocations } from './allocation-summary.js';
 import { ProcessMeter, cpuSeconds, memory } from './proc-stats.js';
 import type {
   ClientTransport,
@@ -61,6 +62,7 @@ const USAGE = `usage: npm run bench [-- options]
   --log-level L       the agent's log.level (info, as shipped: a line per call)
   --no-peer           skip RabbitMQ Web-STOMP
   --profile           CPU-profile the agent during the call phases (out/bench/*.cpuprofile)
+  --alloc-profile     sample what the agent allocates during the latency phase (bytes per call)
   --record            add the results to docs/benchmarks.md (default for full runs)
   --no-record         do not`;
 
@@ -78,6 +80,7 @@ interface Options {
   coldStarts: number;
   peer: boolean;
   profile: boolean;
+  allocProfile: boolean;
   record: boolean;
   command: string;
 }
@@ -100,6 +103,7 @@ function options(argv: string[]): Options {
       'log-level': { type: 'string' },
       'no-peer': { type: 'boolean' },
       profile: { type: 'boolean' },
+      'alloc-profile': { type: 'boolean' },
       record: { type: 'boolean' },
       'no-record': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -138,6 +142,7 @@ function options(argv: string[]): Options {
     coldStarts: Math.round(num(values['cold-starts'], quick ? 1 : 5, 'cold-starts')),
     peer: values['no-peer'] !== true,
     profile: values.profile === true,
+    allocProfile: values['alloc-profile'] === true,
     record: values['no-record'] === true ? false : values.record === true || !quick,
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };
@@ -298,6 +303,8 @@ async function measure(
   const clientCpuStart = pool.pids.reduce((s, p) => s + cpuSeconds(p), 0);
   const ownCpuStart = process.cpuUsage();
   const histogramBefore = await system.serverLatency?.().catch(() => undefined);
+  const sampler = opts.allocProfile && system.inspect ? await system.inspect() : null;
+  await sampler?.startAllocationSampling();
   meter.start();
   const phaseStart = nowMicros();
   const ran = await paced(w.rate, w.seconds, (seq) => system.publish(seq));
@@ -309,6 +316,13 @@ async function measure(
     pool.pids.reduce((s, p) => s + cpuSeconds(p), 0) -
     clientCpuStart +
     (ownCpu.user + ownCpu.system) / 1e6;
+  if (sampler) {
+    const allocations = summarizeAllocations(await sampler.stopAllocationSampling(), ran.calls);
+    sampler.close();
+    console.log(
+      `\nallocation during the latency phase (sampled):\n${formatAllocations(allocations, 20)}\n`,
+    );
+  }
   const paced_ = await collect(pool);
   const histogramAfter = await system.serverLatency?.().catch(() => undefined);
   const agentSide =

@@ -3,10 +3,14 @@ import type { MessageBody } from '../core/client-session.js';
 
 /** Frames → text. The gateway's transports (SockJS, WebSocket) carry STOMP as text messages. */
 
+/** Characters a header value may need escaped (module constants: a literal is a new object per call). */
+const LINE_BREAKS = /[\r\n]/g;
+const ESCAPED = /[\\\r\n:]/;
+
 /** STOMP 1.1 escapes LF, colon and backslash; 1.2 also CR; 1.0 nothing. */
 export function escapeHeader(value: string, version: StompVersion): string {
-  if (version === '1.0') return value.replace(/[\r\n]/g, ' ');
-  if (!/[\\\r\n:]/.test(value)) return value;
+  if (version === '1.0') return value.replace(LINE_BREAKS, ' ');
+  if (!ESCAPED.test(value)) return value;
   let out = '';
   for (const ch of value) {
     if (ch === '\\') out += '\\\\';
@@ -39,6 +43,24 @@ export function encodeFrame(
   return out + '\n' + body + '\0';
 }
 
+/**
+ * The start of every MESSAGE frame a subscription gets, up to the message id: the same for
+ * each message, so a session keeps it per subscription (`messageHead`).
+ */
+export function messageHead(
+  destination: string,
+  subscription: string,
+  version: StompVersion,
+): string {
+  return (
+    'MESSAGE\ndestination:' +
+    escapeHeader(destination, version) +
+    '\nsubscription:' +
+    escapeHeader(subscription, version) +
+    '\nmessage-id:'
+  );
+}
+
 /** A MESSAGE frame for one subscription, with a body prepared once for all of them. */
 export function encodeMessage(
   destination: string,
@@ -47,12 +69,13 @@ export function encodeMessage(
   body: MessageBody,
   version: StompVersion,
 ): string {
+  return completeMessage(messageHead(destination, subscription, version), messageId, body);
+}
+
+/** The rest of a MESSAGE frame after its `messageHead`. */
+export function completeMessage(head: string, messageId: string, body: MessageBody): string {
   return (
-    'MESSAGE\ndestination:' +
-    escapeHeader(destination, version) +
-    '\nsubscription:' +
-    escapeHeader(subscription, version) +
-    '\nmessage-id:' +
+    head +
     messageId +
     '\ncontent-type:application/json\ncontent-length:' +
     body.bytes +

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log.js';
 import { FrameDecoder } from './frame-codec.js';
-import { encodeFrame, encodeMessage, type HeaderList } from './frame-encoder.js';
+import { completeMessage, encodeFrame, messageHead, type HeaderList } from './frame-encoder.js';
 import type { ClientSession, MessageBody } from '../core/client-session.js';
 import { StompProtocolError, type StompFrame, type StompVersion } from './frame.js';
 import { HEARTBEAT_TOLERANCE, negotiateHeartbeat, parseHeartbeatHeader } from './heartbeat.js';
@@ -68,6 +68,8 @@ export class StompSession implements ClientSession {
   version: StompVersion = '1.0';
   readonly #decoder: FrameDecoder;
   readonly #subs = new SubscriptionIndex();
+  /** Each subscription's MESSAGE frame start (`messageHead`), made on its first message. */
+  readonly #heads = new Map<string, string>();
   #phase: Phase = 'awaiting-connect';
   #connectedOnce = false;
   #messageSeq = 0;
@@ -186,7 +188,7 @@ export class StompSession implements ClientSession {
     for (const destination of destinations) {
       for (const sub of this.#subs.idsFor(destination)) {
         const id = `${this.id}-${++this.#messageSeq}`;
-        text += encodeMessage(destination, sub, id, body, this.version);
+        text += completeMessage(this.#head(destination, sub), id, body);
         sent++;
       }
     }
@@ -220,10 +222,19 @@ export class StompSession implements ClientSession {
       const sub = this.#subs.idsFor(destination)[0];
       if (sub === undefined) continue;
       const id = `${this.id}-${++this.#messageSeq}`;
-      this.#write(encodeMessage(destination, sub, id, body, this.version));
+      this.#write(completeMessage(this.#head(destination, sub), id, body));
       return 1;
     }
     return 0;
+  }
+
+  #head(destination: string, subscription: string): string {
+    let head = this.#heads.get(subscription);
+    if (head === undefined) {
+      head = messageHead(destination, subscription, this.version);
+      this.#heads.set(subscription, head);
+    }
+    return head;
   }
 
   /** Ends the session from the server side (shutdown, duplicate id, eviction). */
@@ -320,6 +331,7 @@ export class StompSession implements ClientSession {
     if (this.#backlogTimer !== null) clearInterval(this.#backlogTimer);
     this.#backlogTimer = null;
     this.#subs.clear();
+    this.#heads.clear();
     this.handler.closed(this, reason);
   }
 
@@ -361,6 +373,7 @@ export class StompSession implements ClientSession {
           );
         }
         this.#subs.add(id, destination);
+        this.#heads.delete(id);
         // The receipt first: a client waiting for it must not miss what the handler sends.
         this.#sendReceipt(frame);
         this.handler.subscribed(this, destination);
@@ -373,7 +386,10 @@ export class StompSession implements ClientSession {
             ? this.#subs.idForDestination(h.get('destination') ?? '')
             : undefined);
         if (id === undefined) required(h, 'id', frame.command);
-        else this.#subs.remove(id);
+        else {
+          this.#subs.remove(id);
+          this.#heads.delete(id);
+        }
         break;
       }
       case 'SEND': {
