@@ -1,6 +1,7 @@
 import type { Logger } from './log.js';
 import { TypedEmitter } from './typed-emitter.js';
 import {
+  lazyMessageBody,
   messageBody,
   type ClientApplication,
   type ClientSession,
@@ -356,7 +357,10 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.logger.info(
       `incoming call on ${call.extension} from ${call.from} (${call.callId}): ${reached} session(s) reached`,
     );
-    this.#reached.set(callKey({ ...call, at: call.startedAt }), reached);
+    this.#reached.set(
+      callKey({ extension: call.extension, callId: call.callId, at: call.startedAt }),
+      reached,
+    );
     this.tracker.announce(call.extension, call.callId, name === 'UNKNOWN' ? null : name);
   }
 
@@ -390,7 +394,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.emit('call', view);
     const sessions = this.registry.sessionsOf(call.extension);
     if (sessions.size === 0) return;
-    const event = messageBody(JSON.stringify(callEventOf(call)));
+    const event = lazyMessageBody(() => callEventOf(call));
     for (const id of sessions)
       this.#open.get(id)?.session.deliver([CALL_EVENTS_DESTINATION], event);
   }

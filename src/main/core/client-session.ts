@@ -12,6 +12,23 @@ export function messageBody(json: string): MessageBody {
   return { json, bytes: Buffer.byteLength(json, 'utf8') };
 }
 
+/**
+ * A body serialised on first use: sessions read it only for a matching subscription, so an
+ * event no page subscribed to (call events, on most pages) costs no JSON.
+ */
+export function lazyMessageBody(value: () => unknown): MessageBody {
+  let made: MessageBody | null = null;
+  const body = (): MessageBody => (made ??= messageBody(JSON.stringify(value())));
+  return {
+    get json() {
+      return body().json;
+    },
+    get bytes() {
+      return body().bytes;
+    },
+  };
+}
+
 /** A browser's STOMP session as the application sees it; the gateway implements it. */
 export interface ClientSession {
   /** The STOMP session id (for SockJS, the session id of the transport URL). */
