@@ -1,7 +1,7 @@
 import type { Logger } from './log.js';
 import { TypedEmitter } from './typed-emitter.js';
 import {
-  lazyMessageBody,
+  LazyMessageBody,
   messageBody,
   type ClientApplication,
   type ClientSession,
@@ -394,7 +394,7 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     this.emit('call', view);
     const sessions = this.registry.sessionsOf(call.extension);
     if (sessions.size === 0) return;
-    const event = lazyMessageBody(() => callEventOf(call));
+    const event = new LazyMessageBody(() => callEventOf(call));
     for (const id of sessions)
       this.#open.get(id)?.session.deliver([CALL_EVENTS_DESTINATION], event);
   }

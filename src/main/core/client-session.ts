@@ -16,17 +16,22 @@ export function messageBody(json: string): MessageBody {
  * A body serialised on first use: sessions read it only for a matching subscription, so an
  * event no page subscribed to (call events, on most pages) costs no JSON.
  */
-export function lazyMessageBody(value: () => unknown): MessageBody {
-  let made: MessageBody | null = null;
-  const body = (): MessageBody => (made ??= messageBody(JSON.stringify(value())));
-  return {
-    get json() {
-      return body().json;
-    },
-    get bytes() {
-      return body().bytes;
-    },
-  };
+export class LazyMessageBody implements MessageBody {
+  #made: MessageBody | null = null;
+
+  constructor(private readonly value: () => unknown) {}
+
+  get json(): string {
+    return this.#body().json;
+  }
+
+  get bytes(): number {
+    return this.#body().bytes;
+  }
+
+  #body(): MessageBody {
+    return (this.#made ??= messageBody(JSON.stringify(this.value())));
+  }
 }
 
 /** A browser's STOMP session as the application sees it; the gateway implements it. */
