@@ -25,11 +25,6 @@ export class ServerShutdown {
     });
   }
 
-  /** Sockets still open (upgraded ones included). */
-  get openSockets(): number {
-    return this.#sockets.size;
-  }
-
   /** Stops listening; resolves once every socket is gone (at most `graceMs` after the call). */
   close(): Promise<void> {
     const stragglers = setTimeout(() => {

@@ -4,7 +4,7 @@ import type { Corkable } from './write-batch.js';
 /**
  * The things the gateway needs that sockjs 0.3.24 does not expose: how much output a
  * connection has queued, and its socket (to cut off a client that stopped reading, and to
- * hold its writes until the end of a turn, `write-batch.ts`). Both are
+ * hold its writes until the end of a turn, `write-batch.ts`). All are
  * read from the session object of `lib/transport.js` (`conn._session`): `send_buffer` holds
  * messages waiting for the next poll or stream, and `recv` is the receiver of the moment —
  * `recv.connection` the socket of a WebSocket, `recv.response` the open HTTP response of a
