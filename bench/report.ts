@@ -65,6 +65,8 @@ export interface RunReport {
   warmupSeconds: number;
   /** Largest one-way IPC delay seen by the clock check, µs. */
   clockCheckMicros: number;
+  /** One loopback hop between two idle processes at the call rate (`floor.ts`), ms. */
+  floor: LatencySummary;
   /** CPU of the client workers and the publisher during the paced phase (% of one core). */
   clientCpuPercent: number;
   durationSeconds: number;
@@ -249,6 +251,9 @@ export function runSection(report: RunReport): string {
       `then ${int(w.blastCalls)} calls at once; ${report.workers} client worker processes ` +
       `(clients and publisher: ${fixed(0)(report.clientCpuPercent)} % of one core in the latency phase); ` +
       `clock check: IPC one-way ≤ ${fixed(0)(report.clockCheckMicros)} µs`,
+    `- machine floor: one loopback hop between two idle processes at ${w.rate}/s: ` +
+      `p50 ${ms(report.floor.p50)}, p99 ${ms(report.floor.p99)}, p99.9 ${ms(report.floor.p999)}, ` +
+      `max ${ms(report.floor.max)} ms (a screen-pop makes two such hops)`,
     `- cold starts (ms): ours ${report.ours.coldStarts.map(fixed(0)).join(', ')}` +
       ('missing' in report.peer ? '' : `; peer ${fixed(0)(report.peer.coldStartMs)}`),
     `- complete: ${ok ? 'yes, every screen-pop arrived exactly once' : 'NO — the run failed'}; ` +

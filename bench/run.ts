@@ -9,6 +9,7 @@ import { AgentProcess, CLI, coldStart, freePort } from './agent-process.js';
 import { nowMicros, stampCallId } from './clock.js';
 import { InspectorClient } from './inspector.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
+import { measureFloor } from './floor.js';
 import { formatAllocations, summarizeAllocations } from './allocation-summary.js';
 import { ProcessMeter, cpuSeconds, memory } from './proc-stats.js';
 import type {
@@ -611,6 +612,10 @@ async function main(): Promise<number> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'tapi-bench-'));
   const pool = await WorkerPool.start(opts.workers);
   const clockCheckMicros = await pool.checkClock();
+  const floor = await measureFloor(w.rate, Math.min(w.seconds, 10));
+  console.log(
+    `  machine floor: one loopback hop between idle processes, p50 ${floor.p50.toFixed(3)} / p99 ${floor.p99.toFixed(3)} / p99.9 ${floor.p999.toFixed(3)} / max ${floor.max.toFixed(3)} ms`,
+  );
   const ctx: Context = { opts, pool, specs: sessionSpecs(w) };
   let report: RunReport;
   try {
@@ -625,6 +630,7 @@ async function main(): Promise<number> {
       workers: opts.workers,
       warmupSeconds: opts.warmupSeconds,
       clockCheckMicros,
+      floor,
       clientCpuPercent: ours.clientCpuPercent,
       durationSeconds: (performance.now() - began) / 1000,
       ours,
@@ -649,6 +655,9 @@ async function main(): Promise<number> {
   );
   console.log('\ntargets (docs/benchmarks.md):');
   for (const line of targets(report)) console.log(`  ${line}`);
+  console.log(
+    `  (the machine's floor, one loopback hop between idle processes: p99 ${floor.p99.toFixed(3)}, p99.9 ${floor.p999.toFixed(3)}, max ${floor.max.toFixed(3)} ms; a pop makes two hops)`,
+  );
   return ok ? 0 : 1;
 }
 
