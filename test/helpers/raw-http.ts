@@ -30,3 +30,21 @@ export function rawHttp(
 export function statusOf(reply: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0);
 }
+
+/** A WebSocket handshake request for `path` (RFC 6455's sample key), as a raw request. */
+export function webSocketUpgrade(path: string, port: number, protocol?: string): string {
+  return (
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+    (protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n` : '') +
+    '\r\n'
+  );
+}
+
+/** A masked client WebSocket frame (RFC 6455 §5.2), payloads under 126 bytes. */
+export function clientFrame(opcode: number, payload: Buffer): Buffer {
+  if (payload.length >= 126) throw new RangeError('clientFrame: payloads under 126 bytes only');
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
+  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, masked]);
+}

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import WebSocket from 'ws';
 import { startHarness } from '../helpers/harness.js';
+import { clientFrame, webSocketUpgrade } from '../helpers/raw-http.js';
 
 /**
  * The gateway holds each socket's writes until the end of the turn (`write-batch.ts`). What a
@@ -10,80 +11,58 @@ import { startHarness } from '../helpers/harness.js';
  * client's own close arrives in the same read.
  */
 
-/** A masked client WebSocket frame (RFC 6455 §5.2), small payloads only. */
-function clientFrame(opcode: number, payload: Buffer): Buffer {
-  assert.ok(payload.length < 126);
-  const mask = Buffer.from([1, 2, 3, 4]);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
-  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, masked]);
-}
-
+/** The client's close (1000). */
 const close1000 = clientFrame(0x8, Buffer.from([0x03, 0xe8]));
 
-/** Opens a WebSocket by hand; resolves with the socket and the bytes after the handshake. */
-async function handshake(
-  port: number,
+/**
+ * Opens a WebSocket on `path` by hand, then sends a refused CONNECT and the client's close in
+ * one write, so that the agent reads them together; resolves with what came back after the
+ * handshake, once the connection has closed.
+ */
+async function refusedConnectThenClose(
   path: string,
+  connect: string,
   protocol?: string,
-): Promise<{ socket: net.Socket; received: () => string }> {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  let text = '';
-  socket.on('data', (data: Buffer) => (text += data.toString('latin1')));
-  socket.write(
-    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
-      (protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n` : '') +
-      '\r\n',
-  );
-  await new Promise<void>((resolve, reject) => {
-    const check = (): void => {
-      if (text.includes('\r\n\r\n')) resolve();
-    };
-    socket.on('data', check);
-    socket.once('close', () => reject(new Error(`closed during the handshake: ${text}`)));
-  });
-  const start = text.indexOf('\r\n\r\n') + 4;
-  return { socket, received: () => text.slice(start) };
-}
-
-function closed(socket: net.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.destroyed) resolve();
-    else socket.once('close', () => resolve());
-  });
-}
-
-test('socket fuzz finding: SockJS WebSocket, a refused CONNECT and the client close in one read: the ERROR still arrives', async (t) => {
+): Promise<string> {
   const h = await startHarness();
-  t.after(() => h.stop());
-  const { port } = new URL(h.base);
-  const { socket, received } = await handshake(
-    Number(port),
+  const port = Number(new URL(h.base).port);
+  const socket = net.connect(port, '127.0.0.1');
+  try {
+    socket.on('error', () => undefined);
+    let text = '';
+    socket.on('data', (data: Buffer) => (text += data.toString('latin1')));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(webSocketUpgrade(path, port, protocol));
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', () => {
+        if (text.includes('\r\n\r\n')) resolve();
+      });
+      void closed.then(() => reject(new Error(`closed during the handshake: ${text}`)));
+    });
+    socket.write(Buffer.concat([clientFrame(0x1, Buffer.from(connect)), close1000]));
+    await closed;
+    return text.slice(text.indexOf('\r\n\r\n') + 4);
+  } finally {
+    socket.destroy();
+    await h.stop();
+  }
+}
+
+test('socket fuzz finding: SockJS WebSocket, a refused CONNECT and the client close in one read: the ERROR still arrives', async () => {
+  const received = await refusedConnectThenClose(
     '/tapi-messenger/000/batch1/websocket',
+    JSON.stringify(['CONNECT\naccept-version:2.0\n\n\0']),
   );
-  t.after(() => socket.destroy());
-  const message = JSON.stringify(['CONNECT\naccept-version:2.0\n\n\0']);
-  socket.write(Buffer.concat([clientFrame(0x1, Buffer.from(message)), close1000]));
-  await closed(socket);
-  assert.match(received(), /ERROR\\nmessage:PROTOCOL_VIOLATION/);
+  assert.match(received, /ERROR\\nmessage:PROTOCOL_VIOLATION/);
 });
 
-test('raw WebSocket, a refused CONNECT and the client close in one read: the ERROR still arrives', async (t) => {
-  const h = await startHarness();
-  t.after(() => h.stop());
-  const { port } = new URL(h.base);
-  const { socket, received } = await handshake(
-    Number(port),
+test('raw WebSocket, a refused CONNECT and the client close in one read: the ERROR still arrives', async () => {
+  const received = await refusedConnectThenClose(
     '/tapi-messenger/websocket',
+    'CONNECT\naccept-version:2.0\n\n\0',
     'v12.stomp',
   );
-  t.after(() => socket.destroy());
-  socket.write(
-    Buffer.concat([clientFrame(0x1, Buffer.from('CONNECT\naccept-version:2.0\n\n\0')), close1000]),
-  );
-  await closed(socket);
-  assert.match(received(), /ERROR\nmessage:PROTOCOL_VIOLATION/);
+  assert.match(received, /ERROR\nmessage:PROTOCOL_VIOLATION/);
 });
 
 test('calls that arrive together reach a page as one burst: every pop, in order, once', async (t) => {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { AgentProcess } from '../helpers/agent-process.js';
+import { webSocketUpgrade } from '../helpers/raw-http.js';
 
 /**
  * Findings of the 100,000-input process fuzz (`npm run fuzz`): every input passed, but then the
@@ -31,10 +32,6 @@ async function silentClient(port: number, request: string, answered: RegExp): Pr
   return socket;
 }
 
-const handshake = (path: string, port: number): string =>
-  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-  'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
-
 test('fuzz finding: a SockJS WebSocket whose client went silent does not keep the agent from stopping', async (t) => {
   const agent = await AgentProcess.start();
   const clients: net.Socket[] = [];
@@ -42,12 +39,12 @@ test('fuzz finding: a SockJS WebSocket whose client went silent does not keep th
   clients.push(
     await silentClient(
       agent.port,
-      handshake('/tapi-messenger/000/silent1/websocket', agent.port),
+      webSocketUpgrade('/tapi-messenger/000/silent1/websocket', agent.port),
       /101 Switching Protocols[\s\S]*\r\n\r\n/,
     ),
     await silentClient(
       agent.port,
-      handshake('/tapi-messenger/websocket', agent.port),
+      webSocketUpgrade('/tapi-messenger/websocket', agent.port),
       /101 Switching Protocols[\s\S]*\r\n\r\n/,
     ),
   );
@@ -62,10 +59,10 @@ test('fuzz finding: dashboard bridge and refused upgrades whose clients went sil
   clients.push(
     await silentClient(
       port,
-      handshake('/api/bridge', port),
+      webSocketUpgrade('/api/bridge', port),
       /101 Switching Protocols[\s\S]*\r\n\r\n/,
     ),
-    await silentClient(port, handshake('/nothing-here', port), /404 Not Found/),
+    await silentClient(port, webSocketUpgrade('/nothing-here', port), /404 Not Found/),
     await silentClient(
       port,
       `GET /api/bridge HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: foo\r\n\r\n`,
