@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FrameDecoder, unescapeHeader, type Decoded } from '../../src/main/stomp/frame-codec.js';
-import { encodeFrame, encodeMessage, escapeHeader } from '../../src/main/stomp/frame-encoder.js';
+import {
+  completeMessage,
+  encodeFrame,
+  escapeHeader,
+  messageHead,
+} from '../../src/main/stomp/frame-encoder.js';
 import { messageBody } from '../../src/main/core/client-session.js';
 import { StompProtocolError, type StompVersion } from '../../src/main/stomp/frame.js';
 
@@ -188,7 +193,11 @@ test('escape and unescape are inverse for 1.1 and 1.2 where the version defines 
 
 test('a MESSAGE counts its body in UTF-8 bytes and escapes its headers', () => {
   assert.equal(
-    encodeMessage('/user/queue/a:b', 'sub-0', 'm-1', messageBody('{"a":"ą"}'), '1.2'),
+    completeMessage(
+      messageHead('/user/queue/a:b', 'sub-0', '1.2'),
+      'm-1',
+      messageBody('{"a":"ą"}'),
+    ),
     'MESSAGE\ndestination:/user/queue/a\\cb\nsubscription:sub-0\nmessage-id:m-1\n' +
       'content-type:application/json\ncontent-length:10\n\n{"a":"ą"}\0',
   );

@@ -61,18 +61,7 @@ export function messageHead(
   );
 }
 
-/** A MESSAGE frame for one subscription, with a body prepared once for all of them. */
-export function encodeMessage(
-  destination: string,
-  subscription: string,
-  messageId: string,
-  body: MessageBody,
-  version: StompVersion,
-): string {
-  return completeMessage(messageHead(destination, subscription, version), messageId, body);
-}
-
-/** The rest of a MESSAGE frame after its `messageHead`. */
+/** A MESSAGE frame: its subscription's `messageHead`, the message id and a body prepared once for all. */
 export function completeMessage(head: string, messageId: string, body: MessageBody): string {
   return (
     head +

@@ -20,7 +20,7 @@ import {
   sockjsPendingBytes,
   sockjsWritable,
 } from './sockjs-internals.js';
-import { WriteBatch } from './write-batch.js';
+import { BatchedConnection, WriteBatch } from './write-batch.js';
 import { StompProtocolError } from './frame.js';
 import { Containment } from '../core/containment.js';
 import { closeReason, quote } from '../core/client-text.js';
@@ -296,20 +296,22 @@ export class StompGateway {
   #onRawWebSocket(ws: WebSocket, req: http.IncomingMessage): void {
     // The upgraded request's socket is the one `ws` writes to.
     const { socket } = req;
-    const batch = this.#writes;
-    /** What was pending before this turn's writes (held bytes are not the client's backlog). */
-    let pendingBefore = 0;
+    const writes = new BatchedConnection(
+      this.#writes,
+      () => socket,
+      () => ws.bufferedAmount,
+    );
     const transport: Transport = {
       kind: 'websocket (raw)',
       remoteAddress: socket.remoteAddress ?? '',
       send: (text) => {
         if (ws.readyState !== ws.OPEN) return;
-        if (batch.hold(socket)) pendingBefore = ws.bufferedAmount;
+        writes.beforeWrite();
         ws.send(text);
       },
       close: (code, reason) => ws.close(code, closeReason(reason)),
       abort: () => ws.terminate(),
-      pendingBytes: () => (batch.holds(socket) ? pendingBefore : ws.bufferedAmount),
+      pendingBytes: () => writes.pendingBytes(),
     };
     const session = this.#sessions.open(randomBytes(6).toString('base64url'), transport);
     if (!session) {
@@ -357,14 +359,16 @@ export class StompGateway {
       if (receiving) queueMicrotask(() => this.#guard.run('sockjs', work));
       else work();
     };
-    /** What was pending before this turn's writes (held bytes are not the client's backlog). */
-    let pendingBefore = 0;
+    const writes = new BatchedConnection(
+      this.#writes,
+      () => sockjsWritable(conn),
+      () => sockjsPendingBytes(conn),
+    );
     const transport: Transport = {
       kind: conn.protocol,
       remoteAddress: conn.remoteAddress,
       send: (text) => {
-        const socket = sockjsWritable(conn);
-        if (socket && this.#writes.hold(socket)) pendingBefore = sockjsPendingBytes(conn);
+        writes.beforeWrite();
         conn.write(text);
       },
       close: (code, reason) =>
@@ -372,10 +376,7 @@ export class StompGateway {
           closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
         ),
       abort: (reason) => soon(() => abortSockjs(conn, 4008, closeReason(reason))),
-      pendingBytes: () => {
-        const socket = sockjsWritable(conn);
-        return socket && this.#writes.holds(socket) ? pendingBefore : sockjsPendingBytes(conn);
-      },
+      pendingBytes: () => writes.pendingBytes(),
     };
     const session = this.#sessions.open(sid, transport, serverId);
     if (!session) return;

@@ -44,3 +44,30 @@ export class WriteBatch {
     for (const socket of held) if (socket.writableCorked > 0) socket.uncork();
   }
 }
+
+/**
+ * One connection's writes through a batch. `target()` is what it writes to right now (null:
+ * its writes go out at once), `pending()` what its client has not taken yet. Bytes held for
+ * the turn are ours to send, not the client's backlog: while the target is held,
+ * `pendingBytes()` says what was pending before the turn's first write.
+ */
+export class BatchedConnection {
+  #pendingBefore = 0;
+
+  constructor(
+    private readonly batch: WriteBatch,
+    private readonly target: () => Corkable | null,
+    private readonly pending: () => number,
+  ) {}
+
+  /** Call before each write. */
+  beforeWrite(): void {
+    const socket = this.target();
+    if (socket && this.batch.hold(socket)) this.#pendingBefore = this.pending();
+  }
+
+  pendingBytes(): number {
+    const socket = this.target();
+    return socket && this.batch.holds(socket) ? this.#pendingBefore : this.pending();
+  }
+}
