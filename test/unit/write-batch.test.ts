@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { WriteBatch } from '../../src/main/stomp/write-batch.js';
+import { BatchedConnection, WriteBatch } from '../../src/main/stomp/write-batch.js';
 
 /** A socket stand-in that records each write the kernel would get (one per `_writev`/`_write`). */
+const nothing = (): void => undefined;
+
 function recordingSocket(): { socket: PassThrough; syscalls: string[][] } {
   const syscalls: string[][] = [];
   const socket = new PassThrough({
@@ -25,10 +27,10 @@ test('frames written to one socket in one turn leave together when the turn ends
   const a = recordingSocket();
   const b = recordingSocket();
   for (const frame of ['pop 1', 'pop 2', 'pop 3']) {
-    batch.hold(a.socket);
+    batch.hold(a.socket, nothing);
     a.socket.write(frame);
   }
-  batch.hold(b.socket);
+  batch.hold(b.socket, nothing);
   b.socket.write('pop 1');
   assert.deepEqual(a.syscalls, [], 'held while the fan-out runs');
   assert.ok(batch.holds(a.socket));
@@ -41,14 +43,60 @@ test('frames written to one socket in one turn leave together when the turn ends
 test('the first write of a quiet socket is held only until the synchronous work returns', async () => {
   const batch = new WriteBatch();
   const { socket, syscalls } = recordingSocket();
-  assert.equal(batch.hold(socket), true, 'the first write of the turn starts the hold');
-  assert.equal(batch.hold(socket), false, 'later writes of the turn join it');
+  assert.equal(batch.hold(socket, nothing), true, 'the first write of the turn starts the hold');
+  assert.equal(batch.hold(socket, nothing), false, 'later writes of the turn join it');
   socket.write('pop');
   await Promise.resolve();
   assert.deepEqual(syscalls, [['pop']]);
-  assert.equal(batch.hold(socket), true, 'the next turn starts a new hold');
+  assert.equal(batch.hold(socket, nothing), true, 'the next turn starts a new hold');
   socket.write('next');
   socket.destroy();
   batch.flush();
   assert.deepEqual(syscalls, [['pop']], 'a socket destroyed meanwhile drops its data quietly');
+});
+
+test('a backlog is reported as it would be unbatched: none for a reading client, all for one that stopped', async () => {
+  const batch = new WriteBatch();
+  const { socket } = recordingSocket();
+  let unread = 0; // what the client has not taken: held bytes included, as writableLength counts them
+  let looked = 0;
+  const connection = new BatchedConnection(
+    batch,
+    () => socket,
+    () => unread,
+    1000,
+    () => looked++,
+  );
+  connection.beforeWrite();
+  unread += 300;
+  connection.afterWrite();
+  assert.equal(connection.pendingBytes(), 0, 'held for the turn, nothing was waiting: a reader');
+  assert.equal(looked, 0);
+  await Promise.resolve();
+  assert.equal(looked, 1, 'once the turn went out, the session looks at its backlog again');
+  unread = 500; // a later turn: the client stopped reading, 500 bytes still waiting
+  connection.beforeWrite();
+  unread += 300;
+  connection.afterWrite();
+  assert.equal(connection.pendingBytes(), 800, 'a backed-up client: the held frame counts too');
+});
+
+test('held bytes past the slow-consumer limit are let go at once, so the real backlog is known', () => {
+  const batch = new WriteBatch();
+  const { socket, syscalls } = recordingSocket();
+  let unread = 0;
+  const connection = new BatchedConnection(
+    batch,
+    () => socket,
+    () => unread,
+    1000,
+    nothing,
+  );
+  connection.beforeWrite();
+  socket.write('a frame');
+  unread += 1001;
+  connection.afterWrite();
+  assert.equal(batch.holds(socket), false, 'released before the turn ends');
+  assert.deepEqual(syscalls, [['a frame']]);
+  assert.equal(connection.pendingBytes(), 1001, 'what the socket really holds');
 });

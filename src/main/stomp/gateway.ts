@@ -296,10 +296,13 @@ export class StompGateway {
   #onRawWebSocket(ws: WebSocket, req: http.IncomingMessage): void {
     // The upgraded request's socket is the one `ws` writes to.
     const { socket } = req;
+    let flushed = (): void => undefined;
     const writes = new BatchedConnection(
       this.#writes,
       () => socket,
       () => ws.bufferedAmount,
+      this.options.server.maxPendingBytes,
+      () => flushed(),
     );
     const transport: Transport = {
       kind: 'websocket (raw)',
@@ -308,6 +311,7 @@ export class StompGateway {
         if (ws.readyState !== ws.OPEN) return;
         writes.beforeWrite();
         ws.send(text);
+        writes.afterWrite();
       },
       close: (code, reason) => ws.close(code, closeReason(reason)),
       abort: () => ws.terminate(),
@@ -318,6 +322,7 @@ export class StompGateway {
       ws.on('error', () => undefined);
       return;
     }
+    flushed = () => session.observeBacklog();
     const cutOff = (): void => {
       ws.terminate();
       session.transportClosed('internal error');
@@ -359,10 +364,13 @@ export class StompGateway {
       if (receiving) queueMicrotask(() => this.#guard.run('sockjs', work));
       else work();
     };
+    let flushed = (): void => undefined;
     const writes = new BatchedConnection(
       this.#writes,
       () => sockjsWritable(conn),
       () => sockjsPendingBytes(conn),
+      this.options.server.maxPendingBytes,
+      () => flushed(),
     );
     const transport: Transport = {
       kind: conn.protocol,
@@ -370,6 +378,7 @@ export class StompGateway {
       send: (text) => {
         writes.beforeWrite();
         conn.write(text);
+        writes.afterWrite();
       },
       close: (code, reason) =>
         soon(() =>
@@ -380,6 +389,7 @@ export class StompGateway {
     };
     const session = this.#sessions.open(sid, transport, serverId);
     if (!session) return;
+    flushed = () => session.observeBacklog();
     const cutOff = (): void => {
       soon(() => abortSockjs(conn, 4500, 'internal error'));
       session.transportClosed('internal error');

@@ -258,6 +258,19 @@ export class StompSession implements ClientSession {
     if (this.#phase !== 'closing') this.#checkBacklog();
   }
 
+  /**
+   * Looks at the transport's backlog again (the gateway calls it once a turn's held writes
+   * went out: a client that stopped reading during the turn starts its stall clock).
+   */
+  observeBacklog(): void {
+    if (this.#phase !== 'connected' && this.#phase !== 'awaiting-connect') return;
+    try {
+      this.#checkBacklog();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
   /** Cuts off a client whose queued output is too large or has stopped draining. */
   #checkBacklog(): void {
     const problem = this.#backlog.observe(this.connection.pendingBytes(), this.#now());

@@ -15,18 +15,25 @@ export interface Corkable {
   uncork(): void;
 }
 
+interface Held {
+  socket: Corkable;
+  /** Called once the socket's held writes went out (the caller looks at its backlog again). */
+  flushed: () => void;
+}
+
 export class WriteBatch {
-  #held: Corkable[] = [];
+  #held: Held[] = [];
   readonly #flush = (): void => this.flush();
 
   /**
    * Call before writing to `socket`. Returns true when this call started holding it (the
-   * caller may note what was pending before the turn's writes); false when it was held already.
+   * caller may note whether anything was pending when the turn began); false when it was
+   * held already. `flushed` runs after the socket's writes of this turn went out.
    */
-  hold(socket: Corkable): boolean {
+  hold(socket: Corkable, flushed: () => void): boolean {
     if (socket.writableCorked > 0) return false;
     socket.cork();
-    if (this.#held.push(socket) === 1) queueMicrotask(this.#flush);
+    if (this.#held.push({ socket, flushed }) === 1) queueMicrotask(this.#flush);
     return true;
   }
 
@@ -35,39 +42,62 @@ export class WriteBatch {
     return socket.writableCorked > 0;
   }
 
+  /** Lets `socket` write what it holds now, before the turn ends (its `flushed` still runs then). */
+  release(socket: Corkable): void {
+    if (socket.writableCorked > 0) socket.uncork();
+  }
+
   /** Lets every held socket write what it got (runs by itself at the end of the turn). */
   flush(): void {
     const held = this.#held;
     if (held.length === 0) return;
     this.#held = [];
     // A socket destroyed meanwhile only drops its data; uncork never throws for that.
-    for (const socket of held) if (socket.writableCorked > 0) socket.uncork();
+    for (const { socket } of held) this.release(socket);
+    for (const { flushed } of held) flushed();
   }
 }
 
 /**
- * One connection's writes through a batch. `target()` is what it writes to right now (null:
- * its writes go out at once), `pending()` what its client has not taken yet. Bytes held for
- * the turn are ours to send, not the client's backlog: while the target is held,
- * `pendingBytes()` says what was pending before the turn's first write.
+ * One connection's writes through a batch, reporting its backlog as the socket would show it
+ * unbatched, so that a client that stopped reading is cut off at the same byte and after the
+ * same stall as without the batch:
+ * - while held, nothing counts as pending if nothing was pending when the turn began (the
+ *   kernel would have taken the frames at once); if something was, everything counts, held
+ *   bytes included;
+ * - once held bytes pass `releaseAt` (the slow-consumer limit), the socket is let go at once,
+ *   so that what its client really has not taken is known;
+ * - when the turn's writes went out, `flushed` runs (the session looks at its backlog again:
+ *   a client that stopped reading in this turn starts its stall clock now).
  */
 export class BatchedConnection {
-  #pendingBefore = 0;
+  #backedUp = false;
 
   constructor(
     private readonly batch: WriteBatch,
     private readonly target: () => Corkable | null,
     private readonly pending: () => number,
+    private readonly releaseAt: number,
+    private readonly flushed: () => void,
   ) {}
 
   /** Call before each write. */
   beforeWrite(): void {
     const socket = this.target();
-    if (socket && this.batch.hold(socket)) this.#pendingBefore = this.pending();
+    if (socket && this.batch.hold(socket, this.flushed)) this.#backedUp = this.pending() > 0;
+  }
+
+  /** Call after each write. */
+  afterWrite(): void {
+    const socket = this.target();
+    if (socket && this.batch.holds(socket) && this.pending() > this.releaseAt) {
+      this.batch.release(socket);
+    }
   }
 
   pendingBytes(): number {
     const socket = this.target();
-    return socket && this.batch.holds(socket) ? this.#pendingBefore : this.pending();
+    if (socket && this.batch.holds(socket) && !this.#backedUp) return 0;
+    return this.pending();
   }
 }
