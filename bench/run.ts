@@ -22,6 +22,7 @@ import type {
 import { LOGIN, PASSCODE, RabbitMq, RabbitPublisher, rabbitmqAvailability } from './rabbitmq.js';
 import {
   complete,
+  floorLine,
   markdownTable,
   recordRun,
   runSection,
@@ -29,7 +30,8 @@ import {
   type RunReport,
   type SystemResult,
 } from './report.js';
-import { scrape, sharesWithin } from './metrics-scrape.js';
+import type { AgentScrape } from './metrics-scrape.js';
+import { countOver, scrape, sharesWithin } from './metrics-scrape.js';
 import { concatSamples, summarize, type LatencySummary } from './stats.js';
 import { WorkerPool } from './worker-pool.js';
 import {
@@ -173,8 +175,8 @@ interface System {
   backlog(): number;
   /** A full GC before an RSS sample, where the system allows one. */
   gc?(): Promise<void>;
-  /** The agent's own latency histogram (cumulative buckets), where the system has one. */
-  serverLatency?(): Promise<Map<number, number>>;
+  /** The agent's own metrics (latency histogram, event loop delay, GC), where it has them. */
+  serverLatency?(): Promise<AgentScrape>;
   /** Live JS heap in bytes (after `gc`), where the system can tell. */
   heapUsed?(): Promise<number>;
   /** Opens an inspector session (for the CPU profile); the caller closes it. */
@@ -327,7 +329,18 @@ async function measure(
   const paced_ = await collect(pool);
   const histogramAfter = await system.serverLatency?.().catch(() => undefined);
   const agentSide =
-    histogramBefore && histogramAfter ? sharesWithin(histogramBefore, histogramAfter) : [];
+    histogramBefore && histogramAfter
+      ? sharesWithin(histogramBefore.latency, histogramAfter.latency)
+      : [];
+  const agentLoop = histogramAfter?.loopDelay;
+  const agentGc =
+    histogramBefore && histogramAfter
+      ? {
+          count: countOver(histogramBefore.gc, histogramAfter.gc, 0),
+          over1ms: countOver(histogramBefore.gc, histogramAfter.gc, 0.001),
+          over10ms: countOver(histogramBefore.gc, histogramAfter.gc, 0.01),
+        }
+      : undefined;
   const all = concatSamples([paced_.latencies.websocket, paced_.latencies.sockjs]);
   const latency: LatencySummary = summarize(all);
   const latencyByTransport: Partial<Record<ClientTransport, LatencySummary>> = {};
@@ -394,6 +407,8 @@ async function measure(
     rssPerSessionKiB,
     heapPerSessionKiB,
     agentSide,
+    agentLoop,
+    agentGc,
     latency,
     latencyByTransport,
     delivered: warmed.received + paced_.received,
@@ -613,9 +628,7 @@ async function main(): Promise<number> {
   const pool = await WorkerPool.start(opts.workers);
   const clockCheckMicros = await pool.checkClock();
   const floor = await measureFloor(w.rate, Math.min(w.seconds, 10));
-  console.log(
-    `  machine floor: one loopback hop between idle processes, p50 ${floor.p50.toFixed(3)} / p99 ${floor.p99.toFixed(3)} / p99.9 ${floor.p999.toFixed(3)} / max ${floor.max.toFixed(3)} ms`,
-  );
+  console.log(`  ${floorLine(floor)}`);
   const ctx: Context = { opts, pool, specs: sessionSpecs(w) };
   let report: RunReport;
   try {
@@ -655,9 +668,7 @@ async function main(): Promise<number> {
   );
   console.log('\ntargets (docs/benchmarks.md):');
   for (const line of targets(report)) console.log(`  ${line}`);
-  console.log(
-    `  (the machine's floor, one loopback hop between idle processes: p99 ${floor.p99.toFixed(3)}, p99.9 ${floor.p999.toFixed(3)}, max ${floor.max.toFixed(3)} ms; a pop makes two hops)`,
-  );
+  console.log(`  (${floorLine(floor)})`);
   return ok ? 0 : 1;
 }
 

@@ -19,9 +19,10 @@ import {
   shareOut,
   transportOf,
 } from '../../bench/workload.js';
-import { parseLatencyBuckets, sharesWithin } from '../../bench/metrics-scrape.js';
+import { countOver, parseAgentScrape, sharesWithin } from '../../bench/metrics-scrape.js';
 import { RUNS_MARKER, recordRun } from '../../bench/report.js';
 import { summarizeProfile } from '../../bench/profile-summary.js';
+import { measureFloor } from '../../bench/floor.js';
 import { parseLine } from '../../src/main/tapi/line-codec.js';
 
 test('a stamped call id is one token of the line protocol and carries its time', () => {
@@ -80,22 +81,43 @@ test('the workload binds N sessions to P phones evenly and counts what a call mu
   );
 });
 
-test('the agent-side latency histogram is read from /metrics text', () => {
-  const scrape = (a: number, b: number, inf: number): string =>
+test("the agent's latency histogram, loop delay and GC pauses are read from /metrics text", () => {
+  const scrape = (a: number, b: number, inf: number, gcs: number): string =>
     [
       '# HELP tapi_messenger_screen_pop_latency_seconds x',
       `tapi_messenger_screen_pop_latency_seconds_bucket{le="0.0005"} ${a}`,
       `tapi_messenger_screen_pop_latency_seconds_bucket{le="0.001"} ${b}`,
       `tapi_messenger_screen_pop_latency_seconds_bucket{le="+Inf"} ${inf}`,
       'tapi_messenger_screen_pop_latency_seconds_sum 0.1',
+      'tapi_messenger_nodejs_eventloop_lag_p99_seconds 0.0105',
+      'tapi_messenger_nodejs_eventloop_lag_max_seconds 0.0212',
+      `tapi_messenger_nodejs_gc_duration_seconds_bucket{le="0.001",kind="minor"} ${gcs}`,
+      `tapi_messenger_nodejs_gc_duration_seconds_bucket{le="0.01",kind="minor"} ${gcs + 1}`,
+      `tapi_messenger_nodejs_gc_duration_seconds_bucket{le="+Inf",kind="minor"} ${gcs + 1}`,
+      'tapi_messenger_nodejs_gc_duration_seconds_bucket{le="0.001",kind="major"} 0',
+      'tapi_messenger_nodejs_gc_duration_seconds_bucket{le="0.01",kind="major"} 0',
+      'tapi_messenger_nodejs_gc_duration_seconds_bucket{le="+Inf",kind="major"} 1',
     ].join('\n');
-  const before = parseLatencyBuckets(scrape(10, 10, 10));
-  const after = parseLatencyBuckets(scrape(100, 109, 110));
-  assert.equal(after.get(Infinity), 110);
-  assert.deepEqual(sharesWithin(before, after), [
+  const before = parseAgentScrape(scrape(10, 10, 10, 5));
+  const after = parseAgentScrape(scrape(100, 109, 110, 20));
+  assert.equal(after.latency.get(Infinity), 110);
+  assert.deepEqual(sharesWithin(before.latency, after.latency), [
     { seconds: 0.0005, share: 0.9 },
     { seconds: 0.001, share: 0.99 },
   ]);
+  assert.ok(Math.abs(after.loopDelay.p99 - 0.0005) < 1e-12, 'less the 10-ms tick');
+  assert.ok(Math.abs(after.loopDelay.max - 0.0112) < 1e-12);
+  assert.equal(countOver(before.gc, after.gc, 0), 15, 'every collection between the scrapes');
+  assert.equal(countOver(before.gc, after.gc, 0.001), 0);
+  assert.equal(countOver(before.gc, after.gc, 0.01), 0);
+  assert.equal(countOver(parseAgentScrape('').gc, after.gc, 0.001), 2, 'a slow minor, a major');
+});
+
+test("the machine's floor times every stamp at the relay and at both receivers", async () => {
+  const floor = await measureFloor(500, 0.1);
+  assert.equal(floor.oneHop.count, 50);
+  assert.equal(floor.twoHops.count, 100);
+  assert.ok(floor.oneHop.p50 > 0 && floor.twoHops.p50 > 0, 'delays are positive');
 });
 
 test('a recorded run goes on top of the earlier ones, which are kept', () => {
