@@ -7,7 +7,7 @@ import { firstConnection } from './probe.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built CLI; `TAPI_BENCH_CLI` points the benchmark at another build (an experiment). */
-export const CLI = process.env.TAPI_BENCH_CLI ?? path.resolve(here, '../dist/main/cli.js');
+export const CLI = process.env.TAPI_BENCH_CLI || path.resolve(here, '../dist/main/cli.js');
 
 /** A port nobody listens on right now (the cold-start probe must know it before the agent). */
 export { freePort } from '../tools/rabbitmq-broker.js';

@@ -280,6 +280,14 @@ async function measure(
   idleMeter.start();
   await sleep(3000);
   const idleCpuPercent = idleMeter.stop().cpuPercent;
+  // What one Prometheus scrape costs with N sessions (the agent answers it on its event loop).
+  const scrapeMs: number[] = [];
+  for (let i = 0; system.serverLatency && i < 5; i++) {
+    const began = performance.now();
+    await system.serverLatency();
+    scrapeMs.push(performance.now() - began);
+  }
+  const metricsScrapeMs = median(scrapeMs);
   const loaded = await memoryAfterGc(system);
   const rssLoadedKiB = loaded.rssKiB;
   const rssPerSessionKiB = (rssLoadedKiB - rssIdleKiB) / specs.length;
@@ -407,6 +415,7 @@ async function measure(
     rssPerSessionKiB,
     heapPerSessionKiB,
     agentSide,
+    metricsScrapeMs,
     agentLoop,
     agentGc,
     latency,
