@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
 import { waitUntil } from '../helpers/harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * The headless program as shipped (npm test builds first): it prints the dashboard's address,
@@ -20,8 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CLI = path.join(root, 'dist/main/cli.js');
 
 test('tapi-messenger prints the dashboard URL, serves it, and keeps the call log on disk', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-cli-dash-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'tm-cli-dash');
   const sim = new TapiSimulator();
   const simPort = await sim.start();
   t.after(() => sim.stop());
@@ -71,8 +70,7 @@ test('tapi-messenger prints the dashboard URL, serves it, and keeps the call log
 });
 
 test('a dashboard port in use is reported and the agent runs on without it', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-cli-dash-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'tm-cli-dash');
   const taken = net.createServer().listen(0, '127.0.0.1');
   await once(taken, 'listening');
   t.after(() => taken.close());

@@ -2,14 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TapiSimulator } from '../../tools/tapi-simulator.js';
 import { DIRECTORY } from '../helpers/harness.js';
 import { connectModern } from '../helpers/stomp-clients.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** The built program, as `npm start` and the `tapi-messenger` bin run it (npm test builds first). */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,18 +57,12 @@ function run(script: string, args: string[], cwd: string): Running {
   };
 }
 
-async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-cli-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('the program is built (npm test builds before running tests)', () => {
   assert.ok(existsSync(LAUNCH), `${LAUNCH} is missing: run npm run build`);
 });
 
 test('npm start with no config: defaults, headless with one line why, state printed, clean exit', async (t) => {
-  const cwd = await tempDir(t);
+  const cwd = await tempDir(t, 'tm-cli');
   const app = run(LAUNCH, [], cwd);
   t.after(() => app.child.kill('SIGKILL'));
   await app.line(/Starting headless: .+\./);
@@ -80,7 +74,7 @@ test('npm start with no config: defaults, headless with one line why, state prin
 });
 
 test('SIGTERM: UNLISTEN for every phone, sessions closed, exit 0', async (t) => {
-  const cwd = await tempDir(t);
+  const cwd = await tempDir(t, 'tm-cli');
   const sim = new TapiSimulator();
   const simPort = await sim.start();
   t.after(() => sim.stop());
@@ -115,7 +109,7 @@ test('SIGTERM: UNLISTEN for every phone, sessions closed, exit 0', async (t) => 
 });
 
 test('--check-config: 0 for a good file, 2 naming the key for a bad one', async (t) => {
-  const cwd = await tempDir(t);
+  const cwd = await tempDir(t, 'tm-cli');
   const good = path.join(cwd, 'good.json');
   const bad = path.join(cwd, 'bad.json');
   await writeFile(good, JSON.stringify({ tapi: { port: 5000 } }));
@@ -130,7 +124,7 @@ test('--check-config: 0 for a good file, 2 naming the key for a bad one', async 
 });
 
 test('a bad config file stops the start with exit 2 and nothing listening', async (t) => {
-  const cwd = await tempDir(t);
+  const cwd = await tempDir(t, 'tm-cli');
   await writeFile(path.join(cwd, 'tapi-messenger.json'), '{"log": {"level": "loud"}}');
   const app = run(CLI, [], cwd);
   const [code] = (await once(app.child, 'exit')) as [number];
@@ -140,7 +134,7 @@ test('a bad config file stops the start with exit 2 and nothing listening', asyn
 });
 
 test('--check-directory prints what an APEX session resolves to (file directory)', async (t) => {
-  const cwd = await tempDir(t);
+  const cwd = await tempDir(t, 'tm-cli');
   await writeFile(path.join(cwd, 'directory.json'), JSON.stringify(DIRECTORY));
   const found = run(CLI, ['--check-directory', 'apex-bob'], cwd);
   assert.equal(((await once(found.child, 'exit')) as [number])[0], 0);

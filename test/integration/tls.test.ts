@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { execFileSync, fork } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { Client, type IMessage } from '@stomp/stompjs';
 import { startHarness, waitUntil, type Harness } from '../helpers/harness.js';
+import { tempDir, type Cleanup } from '../helpers/temp-dir.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,7 +22,6 @@ function hasOpenssl(): boolean {
 }
 
 interface Pki {
-  dir: string;
   ca: string;
   cert: string;
   key: string;
@@ -31,8 +30,8 @@ interface Pki {
 }
 
 /** A throw-away CA and a certificate for 127.0.0.1 signed by it (also as a PFX), made now. */
-async function makePki(): Promise<Pki> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tapi-messenger-tls-'));
+async function makePki(t: Cleanup): Promise<Pki> {
+  const dir = await tempDir(t, 'tapi-messenger-tls');
   const p = (name: string): string => path.join(dir, name);
   const openssl = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -83,7 +82,6 @@ async function makePki(): Promise<Pki> {
     'pass:s3cret',
   );
   return {
-    dir,
     ca: p('ca.pem'),
     cert: p('cert.pem'),
     key: p('key.pem'),
@@ -105,8 +103,7 @@ test(
   'TLS with cert/key: @stomp/stompjs over wss (CA given to the client) listens and gets a screen-pop',
   { skip },
   async (t) => {
-    const pki = await makePki();
-    t.after(() => rm(pki.dir, { recursive: true, force: true }));
+    const pki = await makePki(t);
     const h = await tlsHarness(t, { cert: pki.cert, key: pki.key });
     const ca = await readFile(pki.ca);
     const url = `wss://127.0.0.1:${h.agent.address.port}/tapi-messenger/websocket`;
@@ -179,8 +176,7 @@ for (const transport of [undefined, 'xhr-streaming']) {
     `TLS with a PFX: the reference client (sockjs-client ${transport ?? 'websocket'}) over https`,
     { skip },
     async (t) => {
-      const pki = await makePki();
-      t.after(() => rm(pki.dir, { recursive: true, force: true }));
+      const pki = await makePki(t);
       const h = await tlsHarness(t, { pfx: pki.pfx, passphrase: pki.passphrase });
       const base = `https://127.0.0.1:${h.agent.address.port}`;
       const child = fork(

@@ -2,8 +2,7 @@ import '../helpers/electron/install.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import {
   trayFixture,
   type TrayFixture,
 } from '../helpers/tray-boot.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * The tray app's wiring, booted in this process under the Electron stand-in: the real
@@ -39,8 +39,7 @@ type TrayApp = NonNullable<Awaited<ReturnType<typeof start>>>;
 const PRELOAD = path.join(ROOT, 'dist', 'preload', 'preload.cjs');
 const EXE = 'C:\\Program Files\\Tapi Messenger\\Tapi Messenger.exe';
 /** electron-log picks its file once per process: one %APPDATA% folder for every boot here. */
-const APP_DATA = await mkdtemp(path.join(tmpdir(), 'tray-app-data-'));
-after(() => rm(APP_DATA, { recursive: true, force: true }));
+const APP_DATA = await tempDir({ after }, 'tray-app-data');
 
 interface Boot {
   tray: TrayApp | null;

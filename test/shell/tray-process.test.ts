@@ -2,10 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BootReport, BootRequest, IpcAnswer } from '../helpers/electron/boot.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import {
   BOOT_WAIT_MS,
   browserListens,
@@ -22,9 +21,9 @@ import {
 const BOOT = path.join(ROOT, 'test', 'helpers', 'electron', 'boot.ts');
 const MAIN = path.join(ROOT, 'dist', 'main', 'shell', 'main.js');
 
-test('the built main: --config FILE --hidden serves, one window, one tray, quits with 0', async () => {
+test('the built main: --config FILE --hidden serves, one window, one tray, quits with 0', async (t) => {
   const fx = await trayFixture();
-  const appData = await mkdtemp(path.join(tmpdir(), 'tray-process-'));
+  const appData = await tempDir(t, 'tray-process');
   const connected = fx.sim.waitForConnection(BOOT_WAIT_MS);
   const child = fork(MAIN, ['--config', fx.configFile, '--hidden'], {
     execArgv: ['--import', 'tsx', '--import', BOOT],
@@ -84,7 +83,6 @@ test('the built main: --config FILE --hidden serves, one window, one tray, quits
     assert.equal(await listening(fx.dashboardPort), false, 'dashboard port released');
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
-    await rm(appData, { recursive: true, force: true });
     await fx.cleanup();
   }
 });

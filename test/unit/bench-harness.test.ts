@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nowMicros, seqOf, stampCallId, stampOf } from '../../bench/clock.js';
 import {
@@ -23,6 +22,7 @@ import { countOver, parseAgentScrape, sharesWithin } from '../../bench/metrics-s
 import { RUNS_MARKER, recordRun } from '../../bench/report.js';
 import { summarizeProfile } from '../../bench/profile-summary.js';
 import { measureFloor } from '../../bench/floor.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { parseLine } from '../../src/main/tapi/line-codec.js';
 
 test('a stamped call id is one token of the line protocol and carries its time', () => {
@@ -120,22 +120,18 @@ test("the machine's floor times every stamp at the relay and at both receivers",
   assert.ok(floor.oneHop.p50 > 0 && floor.twoHops.p50 > 0, 'delays are positive');
 });
 
-test('a recorded run goes on top of the earlier ones, which are kept', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-report-'));
-  try {
-    const file = path.join(dir, 'benchmarks.md');
-    writeFileSync(file, `# Benchmarks\n\nMethod.\n\n${RUNS_MARKER}\n\n### older run\n\nrow\n`);
-    recordRun(file, '### newer run\n\nrow\n');
-    const text = readFileSync(file, 'utf8');
-    assert.ok(text.indexOf('### newer run') < text.indexOf('### older run'));
-    assert.ok(text.indexOf(RUNS_MARKER) < text.indexOf('### newer run'));
-    assert.ok(text.startsWith('# Benchmarks\n\nMethod.'));
-    const fresh = path.join(dir, 'new.md');
-    recordRun(fresh, '### first run\n');
-    assert.match(readFileSync(fresh, 'utf8'), /## Runs \(newest first\)[\s\S]*### first run/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('a recorded run goes on top of the earlier ones, which are kept', async (t) => {
+  const dir = await tempDir(t, 'bench-report');
+  const file = path.join(dir, 'benchmarks.md');
+  writeFileSync(file, `# Benchmarks\n\nMethod.\n\n${RUNS_MARKER}\n\n### older run\n\nrow\n`);
+  recordRun(file, '### newer run\n\nrow\n');
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.indexOf('### newer run') < text.indexOf('### older run'));
+  assert.ok(text.indexOf(RUNS_MARKER) < text.indexOf('### newer run'));
+  assert.ok(text.startsWith('# Benchmarks\n\nMethod.'));
+  const fresh = path.join(dir, 'new.md');
+  recordRun(fresh, '### first run\n');
+  assert.match(readFileSync(fresh, 'utf8'), /## Runs \(newest first\)[\s\S]*### first run/);
 });
 
 test('a CPU profile is summarised by self time, idle apart', () => {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallView } from '../../src/shared/bridge.js';
 import { CURRENT_FILE, CallHistory, PREVIOUS_FILE } from '../../src/main/storage/call-history.js';
 import { silentLogger, type Logger } from '../../src/main/core/log.js';
 import { callView } from '../helpers/calls.js';
+import { tempDir, type Cleanup } from '../helpers/temp-dir.js';
 
 const call = (n: number): CallView =>
   callView({
@@ -19,10 +19,8 @@ const call = (n: number): CallView =>
     reached: n % 3,
   });
 
-async function folder(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-history-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return path.join(dir, 'data');
+async function folder(t: Cleanup): Promise<string> {
+  return path.join(await tempDir(t, 'tm-history'), 'data');
 }
 
 test('calls written by one run are read back, newest first, by the next', async (t) => {

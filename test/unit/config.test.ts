@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ConfigError,
@@ -9,6 +8,7 @@ import {
   loadConfigFile,
   parseConfig,
 } from '../../src/main/config/load-config.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('an empty config gives the defaults of docs/protocol.md §4', () => {
   const c = parseConfig({});
@@ -66,8 +66,7 @@ test('unknown keys and wrong types are errors naming every key', () => {
 });
 
 test('relative paths are relative to the config file; tapi-messenger.json in cwd is found', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-config-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'tm-config');
   await writeFile(
     path.join(dir, 'tapi-messenger.json'),
     JSON.stringify({

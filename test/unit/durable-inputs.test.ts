@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallView } from '../../src/shared/bridge.js';
 import { CURRENT_FILE, CallHistory } from '../../src/main/storage/call-history.js';
@@ -13,6 +12,7 @@ import { TapiLink } from '../../src/main/tapi/tapi-link.js';
 import { tapiSchema } from '../../src/main/config/schema.js';
 import type { Logger } from '../../src/main/core/log.js';
 import { callView } from '../helpers/calls.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const call = (n: number): CallView =>
   callView({
@@ -30,14 +30,8 @@ function recordingLogger(): Logger & { warnings: string[] } {
   return { warnings, error: keep, warn: keep, info: () => undefined, debug: () => undefined };
 }
 
-async function tempFolder(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-durable-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('torn call log: a record cut mid-line (crash, full disk) does not swallow the next call', async (t) => {
-  const dir = await tempFolder(t);
+  const dir = await tempDir(t, 'tm-durable');
   const first = await CallHistory.open({ folder: dir, logger: recordingLogger() });
   first.append(call(1));
   first.append(call(2));
@@ -59,7 +53,7 @@ test('torn call log: a record cut mid-line (crash, full disk) does not swallow t
 });
 
 test('a directory file that is a FIFO does not hang start-up: the directory is degraded', async (t) => {
-  const dir = await tempFolder(t);
+  const dir = await tempDir(t, 'tm-durable');
   const fifo = path.join(dir, 'directory.json');
   execFileSync('mkfifo', [fifo]);
   const logger = recordingLogger();

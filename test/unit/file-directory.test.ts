@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { FileDirectory, parseDirectoryFile } from '../../src/main/directory/file-directory.js';
 import { silentLogger } from '../../src/main/core/log.js';
-
-async function tempFolder(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const folder = await mkdtemp(path.join(tmpdir(), 'tm-dir-'));
-  t.after(() => rm(folder, { recursive: true, force: true }));
-  return folder;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('resolves sessions to users and phones, user names case-insensitively', async (t) => {
-  const folder = await tempFolder(t);
+  const folder = await tempDir(t, 'tm-dir');
   const file = path.join(folder, 'directory.json');
   await writeFile(
     file,
@@ -28,7 +22,7 @@ test('resolves sessions to users and phones, user names case-insensitively', asy
 });
 
 test('is re-read when the file changes, also when an editor replaces it by rename', async (t) => {
-  const folder = await tempFolder(t);
+  const folder = await tempDir(t, 'tm-dir');
   const file = path.join(folder, 'directory.json');
   await writeFile(file, JSON.stringify({ sessions: {}, users: {} }));
   let reloaded: () => void = () => undefined;
@@ -50,7 +44,7 @@ test('is re-read when the file changes, also when an editor replaces it by renam
 });
 
 test('a bad edit keeps the last good contents and marks the directory degraded', async (t) => {
-  const folder = await tempFolder(t);
+  const folder = await tempDir(t, 'tm-dir');
   const file = path.join(folder, 'directory.json');
   await writeFile(file, JSON.stringify({ sessions: { s1: 'A' }, users: { A: '201' } }));
   const directory = await FileDirectory.open(file, silentLogger());
@@ -67,7 +61,7 @@ test('a bad edit keeps the last good contents and marks the directory degraded',
 });
 
 test('a missing file is not fatal: every session is unknown until it appears', async (t) => {
-  const folder = await tempFolder(t);
+  const folder = await tempDir(t, 'tm-dir');
   const directory = await FileDirectory.open(path.join(folder, 'absent.json'), silentLogger());
   t.after(() => directory.close());
   assert.deepEqual(await directory.resolve('s1'), { kind: 'not-found' });

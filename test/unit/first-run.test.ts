@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   programDataConfigDir,
   SHIPPED_CONFIG_FILES,
 } from '../../src/main/shell/first-run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** First run against a temporary "resources" folder and a temporary "ProgramData" folder. */
 
@@ -20,8 +21,7 @@ async function fixture(t: { after: (fn: () => Promise<void>) => void }): Promise
   resourcesDir: string;
   programData: string;
 }> {
-  const base = await mkdtemp(path.join(tmpdir(), 'tm-first-run-'));
-  t.after(() => rm(base, { recursive: true, force: true }));
+  const base = await tempDir(t, 'tm-first-run');
   const resourcesDir = path.join(base, 'resources');
   await mkdir(path.join(resourcesDir, 'config'), { recursive: true });
   for (const [name, text] of Object.entries(SHIPPED)) {

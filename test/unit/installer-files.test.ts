@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { parseConfig } from '../../src/main/config/load-config.js';
@@ -10,6 +9,7 @@ import { parseDirectoryFile } from '../../src/main/directory/file-directory.js';
 import { programDataConfigDir, SHIPPED_CONFIG_FILES } from '../../src/main/shell/first-run.js';
 import { TRAY_ICONS } from '../../src/main/shell/tray-status.js';
 import { ROOT, at, isObject, loadBuilderConfig, stringAt } from '../helpers/builder-config.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * Every file electron-builder.yml names is there and is what it should be: the `.ico` holds
@@ -234,20 +234,13 @@ const makensis = spawnSync('makensis', ['-VERSION'], { encoding: 'utf8' });
 test(
   'the NSIS include compiles (makensis, with electron-builder’s defines stubbed)',
   { skip: makensis.status === 0 ? false : 'makensis is not installed (apt-get install nsis)' },
-  () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'tm-nsis-'));
-    try {
-      writeFileSync(
-        path.join(dir, 'harness.nsi'),
-        HARNESS(rel(stringAt(config, 'nsis', 'include'))),
-      );
-      const run = spawnSync('makensis', ['-V2', '-WX', 'harness.nsi'], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
-      assert.equal(run.status, 0, `makensis failed:\n${run.stdout}${run.stderr}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  async (t) => {
+    const dir = await tempDir(t, 'tm-nsis');
+    writeFileSync(path.join(dir, 'harness.nsi'), HARNESS(rel(stringAt(config, 'nsis', 'include'))));
+    const run = spawnSync('makensis', ['-V2', '-WX', 'harness.nsi'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, `makensis failed:\n${run.stdout}${run.stderr}`);
   },
 );

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SDK_GZIP_LIMIT, buildSdk } from '../../tools/build-sdk.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('the SDK bundles stay under 40 KiB gzipped, sockjs-client and @stomp/stompjs included', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tm-sdk-size-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'tm-sdk-size');
   const { gzipped } = await buildSdk(dir);
   t.diagnostic(`gzipped bytes: ${JSON.stringify(gzipped)}`);
   assert.equal(SDK_GZIP_LIMIT, 40 * 1024);
