@@ -1,12 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIRECTORY, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
-import { listeningClient, loadReferenceClient } from '../helpers/stomp-clients.js';
+import {
+  listeningClient,
+  loadReferenceClient,
+  type ModernClient,
+} from '../helpers/stomp-clients.js';
 import { startTestBroker, type TestBroker } from '../helpers/rabbitmq.js';
 import { healthReport } from '../../src/main/dashboard/health.js';
 import { createMetrics } from '../../src/main/dashboard/metrics.js';
 import { consoleLogger } from '../../src/main/core/log.js';
-import type { ClusterView } from '../../src/shared/bridge.js';
+import type { CallView, ClusterView } from '../../src/shared/bridge.js';
+import type { CallEvent } from '../../src/main/core/payloads.js';
 
 /**
  * Issue 17 acceptance (docs/cluster.md): two agents on a real RabbitMQ, A serving `1*` and B
@@ -55,6 +60,29 @@ function clusterOf(h: Harness): ClusterView {
   const view = h.agent.snapshot().cluster;
   assert.ok(view, 'the agent is in a cluster');
   return view;
+}
+
+const EVENTS = '/user/queue/call-events';
+
+/** The call events of `callId` that `page` received so far, in order. */
+function eventsFor(page: ModernClient, callId: string): CallEvent[] {
+  return (page.messages.get(EVENTS) ?? [])
+    .map((m) => JSON.parse(m.body) as CallEvent)
+    .filter((e) => e.callId === callId);
+}
+
+/** Resolves once `page` has had `count` events of `callId` in `state`. */
+function reached(page: ModernClient, callId: string, state: string, count = 1): Promise<void> {
+  return waitUntil(
+    () => eventsFor(page, callId).filter((e) => e.state === state).length >= count,
+    10_000,
+    `${callId} ${state} on the page`,
+  );
+}
+
+/** `callId` in the call log of `h`'s dashboard, as it is now. */
+function logged(h: Harness, callId: string): CallView | undefined {
+  return h.agent.snapshot().calls.find((c) => c.callId === callId);
 }
 
 /** Both agents connected to the broker and each seeing the other. */
@@ -221,4 +249,83 @@ test('RabbitMQ stops: local pops go on, remote ones report LINK_DOWN and resume 
   assert.equal(remotePop.phone, '+48999888777');
   await local.close();
   await remote.close();
+});
+
+test("a call on B's extension: the page on A follows it from the pop to its end, with B's call id", async (t) => {
+  if (skip) return t.skip(skip);
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  const b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
+  t.after(() => page.close());
+  await heard(b, 'LISTEN 201');
+
+  b.sim.ring('201', '+48221234567', 'x1', 'Jan Kowalski');
+  const pop = JSON.parse((await page.next('/user/queue/incoming-call')).body) as {
+    callId: string;
+  };
+  assert.equal(pop.callId, 'x1');
+  // B's TapiServer reports the rest at once: the page gets it in TapiServer's order.
+  b.sim.answer('x1');
+  b.sim.callState('201', 'x1', 'ONHOLD');
+  b.sim.callState('201', 'x1', 'CONNECTED', '201');
+  b.sim.hangup('x1', 'NORMAL');
+  await reached(page, 'x1', 'ended');
+  const events = eventsFor(page, 'x1');
+  assert.deepEqual(
+    events.map((e) => [e.state, e.direction, e.from, e.to, e.name, e.cause, e.missed]),
+    [
+      ['ringing', 'in', '+48221234567', '201', 'Jan Kowalski', null, false],
+      ['answered', 'in', '+48221234567', '201', 'Jan Kowalski', null, false],
+      ['held', 'in', '+48221234567', '201', 'Jan Kowalski', null, false],
+      ['answered', 'in', '+48221234567', '201', 'Jan Kowalski', null, false],
+      ['ended', 'in', '+48221234567', '201', 'Jan Kowalski', 'NORMAL', false],
+    ],
+  );
+  assert.equal(events.at(-1)?.answeredBy, '201');
+
+  // Each agent logs the call: A with the page it reached, B (whose TapiServer reported it) with none.
+  const onA = logged(a, 'x1');
+  assert.deepEqual(
+    [onA?.state, onA?.cause, onA?.missed, onA?.answeredBy, onA?.reached],
+    ['ended', 'NORMAL', false, '201', 1],
+  );
+  await waitUntil(() => logged(b, 'x1')?.state === 'ended', 5000, 'the call ended on B');
+  const onB = logged(b, 'x1');
+  assert.deepEqual(
+    [onB?.cause, onB?.missed, onB?.answeredBy, onB?.reached],
+    ['NORMAL', false, '201', 0],
+  );
+  assert.equal(a.agent.snapshot().missedCalls, 0);
+});
+
+test("a call on B's extension nobody answers ends missed on the page on A", async (t) => {
+  if (skip) return t.skip(skip);
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  const b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
+  t.after(() => page.close());
+  await heard(b, 'LISTEN 201');
+
+  b.sim.ring('201', '+48500600700', 'x2');
+  await reached(page, 'x2', 'ringing');
+  b.sim.hangup('x2', 'NOANSWER');
+  await reached(page, 'x2', 'ended');
+  assert.deepEqual(
+    eventsFor(page, 'x2').map((e) => [e.state, e.cause, e.missed, e.answeredAt]),
+    [
+      ['ringing', null, false, null],
+      ['ended', 'NOANSWER', true, null],
+    ],
+  );
+  const onA = logged(a, 'x2');
+  assert.deepEqual([onA?.missed, onA?.cause, onA?.reached], [true, 'NOANSWER', 1]);
+  assert.equal(a.agent.snapshot().missedCalls, 1, "A's tray counts the missed call");
 });
