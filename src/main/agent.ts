@@ -137,7 +137,10 @@ export class Agent extends TypedEmitter<AgentEvents> {
       }
     });
     link.on('state', (state) => {
-      if (state.status !== 'connected') router.linkDisconnected();
+      // In a cluster, calls on other agents' extensions go on: their TapiServer reports them.
+      if (state.status !== 'connected') {
+        router.linkDisconnected(cluster ? (ext) => cluster.link.serves(ext) : undefined);
+      }
       cluster?.adapter.linkState(state.status === 'connected');
       this.#emit({ type: 'link', link: state });
     });

@@ -228,12 +228,17 @@ test('RabbitMQ stops: local pops go on, remote ones report LINK_DOWN and resume 
 
   const local = await listeningClient(a.wsUrl, 'apex-dave');
   await heard(a, 'LISTEN 101');
-  const remote = await listeningClient(a.wsUrl, 'apex-alice', ['/user/queue/errors']);
+  const remote = await listeningClient(a.wsUrl, 'apex-alice', ['/user/queue/errors', EVENTS]);
   await heard(b, 'LISTEN 201');
+  b.sim.ring('201', '+48221234567', 'c4r');
+  await reached(remote, 'c4r', 'ringing');
 
   const linkDown = remote.next('/user/queue/errors', 30_000);
   await broker.stop();
   assert.equal((JSON.parse((await linkDown).body) as { code: string }).code, 'LINK_DOWN');
+  // B can no longer tell A how the remote call goes: it ends, as when a TapiServer link drops.
+  await reached(remote, 'c4r', 'ended');
+  assert.equal(eventsFor(remote, 'c4r').at(-1)?.cause, 'LINK_LOST');
   a.sim.ring('101', '+48500600700', 'c4');
   const localPop = JSON.parse((await local.next('/user/queue/incoming-call')).body) as {
     extension: string;
@@ -328,4 +333,59 @@ test("a call on B's extension nobody answers ends missed on the page on A", asyn
   const onA = logged(a, 'x2');
   assert.deepEqual([onA?.missed, onA?.cause, onA?.reached], [true, 'NOANSWER', 1]);
   assert.equal(a.agent.snapshot().missedCalls, 1, "A's tray counts the missed call");
+});
+
+test("calls on B's extension end LINK_LOST on A when B's TapiServer link drops or B stops, not when A's does", async (t) => {
+  if (skip) return t.skip(skip);
+  const a = await startAgent('site-a', ['1*']);
+  t.after(() => a.stop());
+  const b = await startAgent('site-b', ['2*']);
+  t.after(() => b.stop());
+  await meet(a, b);
+
+  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
+  t.after(() => page.close());
+  await heard(b, 'LISTEN 201');
+  b.sim.ring('201', '+48221234567', 'y1');
+  b.sim.answer('y1');
+  await reached(page, 'y1', 'answered');
+
+  // A's own TapiServer goes away: B's call is none of its business and goes on.
+  await a.sim.stop();
+  await waitUntil(() => a.agent.snapshot().link.status !== 'connected', 5000, "A's link down");
+  b.sim.callState('201', 'y1', 'ONHOLD');
+  await reached(page, 'y1', 'held');
+
+  // B's TapiServer goes away: B cannot report the call's end any more, A ends it.
+  await b.sim.stop();
+  await reached(page, 'y1', 'ended');
+  assert.deepEqual(
+    eventsFor(page, 'y1').map((e) => [e.state, e.cause, e.missed]),
+    [
+      ['ringing', null, false],
+      ['answered', null, false],
+      ['held', null, false],
+      ['ended', 'LINK_LOST', false],
+    ],
+  );
+  assert.equal(logged(a, 'y1')?.cause, 'LINK_LOST');
+
+  // B's TapiServer is back; a new call rings and B stops mid-call.
+  await b.sim.start();
+  await waitUntil(
+    () => b.sim.lines.filter((l) => l === 'LISTEN 201').length === 2,
+    10_000,
+    'LISTEN 201 again on B',
+  );
+  b.sim.ring('201', '+48600700800', 'y2');
+  await reached(page, 'y2', 'ringing');
+  await b.stop();
+  await reached(page, 'y2', 'ended');
+  assert.deepEqual(
+    eventsFor(page, 'y2').map((e) => [e.state, e.cause, e.missed]),
+    [
+      ['ringing', null, false],
+      ['ended', 'LINK_LOST', true],
+    ],
+  );
 });

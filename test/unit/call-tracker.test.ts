@@ -131,6 +131,17 @@ test('link lost: every active call ends with LINK_LOST, on every extension', () 
   assert.deepEqual(calls.activeOn('201'), []);
 });
 
+test('link lost for some extensions (one TapiServer of a cluster): the others go on', () => {
+  const { calls, changes } = tracker();
+  calls.ring('201', '+48501', 'a', null);
+  calls.announce('201', 'a', null);
+  calls.dialled('101', '+48502', 'b');
+  changes.length = 0;
+  calls.endAll('LINK_LOST', (ext) => ext.startsWith('2'));
+  assert.deepEqual(states(changes), ['a ended LINK_LOST']);
+  assert.equal(calls.update('101', 'b', 'CONNECTED', null), 'changed');
+});
+
 test('a call with no line about it for callTimeoutMs ends with TIMEOUT; a line restarts the wait', (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] });
   const { calls, changes, clock } = tracker(10_000);

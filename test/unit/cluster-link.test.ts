@@ -34,6 +34,7 @@ function setup(linkUp = true) {
   clusterLink.deliverTo({
     linkMessage: (event) => delivered.push(`${event.kind} ${event.ext}`),
     extensionsUnreachable: (exts, reason) => delivered.push(`down ${exts.join(',')}: ${reason}`),
+    callsLost: (on) => delivered.push(`lost ${['101', '201', '301'].filter(on).join(',')}`),
   });
   assert.ok(inbox);
   return { lines, forwarded, delivered, link, clusterLink, inbox: inbox as ClusterInbox };
@@ -95,4 +96,11 @@ test('extension patterns: * any run, ? one character, everything else literal', 
   for (const ext of ['2', '201', '2999', '310', '31a', '4.5'])
     assert.ok(patterns.matches(ext), ext);
   for (const ext of ['12', '31', '3100', '405', '42.5']) assert.ok(!patterns.matches(ext), ext);
+});
+
+test("another agent going ends the calls it reported, never those of this agent's TapiServer", () => {
+  const { delivered, inbox } = setup();
+  inbox.callsLost(() => true);
+  inbox.callsLost((ext) => ext.startsWith('1'));
+  assert.deepEqual(delivered, ['lost 101,301', 'lost 101']);
 });

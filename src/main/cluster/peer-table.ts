@@ -35,6 +35,10 @@ export class PeerTable {
     return known ? 'known' : 'new';
   }
 
+  get(agentId: string): Peer | undefined {
+    return this.#peers.get(agentId);
+  }
+
   remove(agentId: string): Peer | undefined {
     const peer = this.#peers.get(agentId);
     this.#peers.delete(agentId);

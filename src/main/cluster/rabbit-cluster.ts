@@ -209,6 +209,7 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
     this.logger.warn(`cluster: RabbitMQ connection lost: ${message}; reconnecting`);
     this.#setBroker('down', message);
     this.#inbox?.unreachable([...this.#wanted], 'the cluster broker (RabbitMQ) is not reachable');
+    this.#inbox?.callsLost(() => true);
   }
 
   #setBroker(state: ClusterView['broker'], error: string | null): void {
@@ -316,7 +317,13 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
       if (peer) this.#gone(peer, 'stopped');
       return;
     }
+    const before = this.#peers.get(heartbeat.from)?.link;
     const seen = this.#peers.heard(heartbeat, Date.now());
+    if (before === 'connected' && heartbeat.link === 'down') {
+      const patterns = this.#peers.get(heartbeat.from)?.patterns;
+      this.logger.info(`cluster: the TapiServer link of agent ${heartbeat.from} is down`);
+      if (patterns) this.#inbox?.callsLost((ext) => patterns.matches(ext));
+    }
     this.#departed.delete(heartbeat.from);
     this.#inbox?.listens(heartbeat.from, heartbeat.listens);
     if (seen === 'new') {
@@ -338,6 +345,7 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
     });
     if (this.#departed.size > 50) this.#departed.delete(this.#departed.keys().next().value ?? '');
     this.#inbox?.agentGone(peer.agentId);
+    this.#inbox?.callsLost((ext) => peer.patterns.matches(ext));
     const orphans = [...this.#wanted].filter(
       (ext) => peer.patterns.matches(ext) && this.#peers.servingAgent(ext) === undefined,
     );

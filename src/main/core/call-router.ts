@@ -293,10 +293,18 @@ export class CallRouter extends TypedEmitter<RouterEvents> implements ClientAppl
     }
   }
 
-  /** The link is down: every active call is ended (`LINK_LOST`), TapiServer will not tell. */
-  linkDisconnected(): void {
-    this.tracker.endAll('LINK_LOST');
+  /**
+   * The link is down: every active call on an extension it serves (`served`; in a cluster, this
+   * agent's own) is ended (`LINK_LOST`), TapiServer will not tell.
+   */
+  linkDisconnected(served?: (ext: string) => boolean): void {
+    this.callsLost(served);
     this.emit('phones', this.phones());
+  }
+
+  /** Whoever reported the calls on these extensions is gone: they end `LINK_LOST`. */
+  callsLost(on?: (ext: string) => boolean): void {
+    this.tracker.endAll('LINK_LOST', on);
   }
 
   linkMessage(message: TapiMessage, receivedAt = performance.now()): void {

@@ -201,9 +201,12 @@ export class CallTracker extends TypedEmitter<CallTrackerEvents> {
     return 'changed';
   }
 
-  /** Ends every active call with `cause` (the link to TapiServer was lost). */
-  endAll(cause: EndCause): void {
-    for (const entry of [...this.#active]) this.#end(entry, cause);
+  /**
+   * Ends every active call with `cause` (the link to TapiServer was lost), or only those on the
+   * extensions `on` picks (in a cluster, the extensions one TapiServer serves).
+   */
+  endAll(cause: EndCause, on: (ext: string) => boolean = () => true): void {
+    for (const entry of [...this.#active]) if (on(entry.call.extension)) this.#end(entry, cause);
   }
 
   /** Active calls on `ext`, oldest first (what a page subscribing now should be told). */

@@ -7,6 +7,8 @@ export interface RemoteDelivery {
   linkMessage(event: TapiCallEvent): void;
   /** Pages bound to these extensions get LINK_DOWN. */
   extensionsUnreachable(extensions: readonly string[], reason: string): void;
+  /** Active calls on the extensions `on` picks end `LINK_LOST`: nobody will report their end. */
+  callsLost(on: (ext: string) => boolean): void;
 }
 
 /** The holder of a listen that stands for this agent's own pages. */
@@ -36,6 +38,11 @@ export class ClusterLink implements LinkPort, ClusterInbox {
 
   get isConnected(): boolean {
     return this.link.isConnected;
+  }
+
+  /** Whether `ext` is this agent's own (its TapiServer reports its calls). */
+  serves(ext: string): boolean {
+    return !this.cluster.isRemote(ext);
   }
 
   send(command: TapiCommand): boolean {
@@ -92,6 +99,11 @@ export class ClusterLink implements LinkPort, ClusterInbox {
 
   unreachable(extensions: readonly string[], reason: string): void {
     if (extensions.length > 0) this.#delivery?.extensionsUnreachable(extensions, reason);
+  }
+
+  callsLost(on: (ext: string) => boolean): void {
+    // Another agent going cannot end a call of our own TapiServer.
+    this.#delivery?.callsLost((ext) => this.cluster.isRemote(ext) && on(ext));
   }
 
   #hold(holder: string, command: RemoteCommand): boolean {

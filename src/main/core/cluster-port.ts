@@ -36,4 +36,9 @@ export interface ClusterInbox {
   event(event: TapiCallEvent): void;
   /** Extensions our pages listen on cannot be reached now (their agent is gone, or the broker). */
   unreachable(extensions: readonly string[], reason: string): void;
+  /**
+   * The calls on the remote extensions `on` picks will not be reported any more (the agent whose
+   * TapiServer reported them is gone or its link dropped, or the broker is unreachable).
+   */
+  callsLost(on: (ext: string) => boolean): void;
 }
