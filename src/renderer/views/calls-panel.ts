@@ -20,21 +20,23 @@ export class CallsPanel {
         { label: 'Ext.', className: 'c-ext' },
         { label: 'Caller', className: 'c-caller' },
         { label: 'State', className: 'c-state' },
-        { label: 'Duration', className: 'c-duration' },
+        { label: 'Duration', className: 'c-duration', roomy: true },
         { label: 'Reached', className: 'c-reached', wide: true },
       ],
       (c) => {
         const party = c.direction === 'out' ? `→ ${c.caller}` : c.caller;
         const caller = c.name ? `${party} · ${c.name}` : party;
         const state = callStateText(c);
+        const lasted = c.endedAt === null ? '' : duration(c.endedAt - c.at, '0 s');
         const row = h(
           'tr',
           {},
           cell(clock(c.at), 'time mono', new Date(c.at).toLocaleString()),
           cell(c.extension, 'mono'),
-          cell(caller, undefined, caller),
-          cell(state, c.missed ? 'bad' : undefined, state),
-          cell(c.endedAt === null ? '' : duration(c.endedAt - c.at, '0 s'), 'num'),
+          cell(caller),
+          // The tooltip has the duration where its column is hidden (the narrowest window).
+          cell(state, c.missed ? 'bad' : undefined, lasted && `${state}, after ${lasted}`),
+          cell(lasted, 'num roomy'),
           cell(
             c.direction === 'out' ? '' : reachedText(c.reached),
             c.direction === 'in' && c.reached === 0 ? 'bad wide' : 'reached wide',

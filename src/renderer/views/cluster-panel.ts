@@ -29,8 +29,8 @@ export class ClusterPanel {
       [
         { label: 'Agent', className: 'c-agent' },
         { label: 'Extensions', className: 'c-extensions' },
-        { label: 'TapiServer', className: 'c-listening' },
-        { label: 'Last heartbeat', className: 'c-time', wide: true },
+        { label: 'TapiServer', className: 'c-agent-link' },
+        { label: 'Last heartbeat', className: 'c-heartbeat', wide: true },
       ],
       (peer) =>
         h(

@@ -26,7 +26,10 @@ export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
 
-/** A table cell; `full` is shown as a tooltip when the text may be cut off. */
+/**
+ * A table cell; `full` is its tooltip: the whole text of a `clip` cell (one line, cut with an
+ * ellipsis where it is too long), or more than the cell says.
+ */
 export function cell(text: string, className?: string, full?: string): HTMLTableCellElement {
   return h('td', { text, className, title: full });
 }

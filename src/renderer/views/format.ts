@@ -18,16 +18,20 @@ export function clock(at: number, now = Date.now()): string {
   return today ? timeFormat.format(date) : `${dateFormat.format(date)} ${timeFormat.format(date)}`;
 }
 
+/** A number and its unit, never wrapped apart (`3 h` above `10 min` in a narrow column). */
+const unit = (n: number, name: string): string => `${n}\u00a0${name}`;
+
 /** `just now` (or `short`), `42 s`, `5 min`, `3 h 10 min`, `2 d`. */
 export function duration(ms: number, short = 'just now'): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 2) return short;
-  if (s < 60) return `${s} s`;
+  if (s < 60) return unit(s, 's');
   const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min`;
+  if (min < 60) return unit(min, 'min');
   const hours = Math.floor(min / 60);
-  if (hours < 24) return min % 60 === 0 ? `${hours} h` : `${hours} h ${min % 60} min`;
-  return `${Math.floor(hours / 24)} d`;
+  if (hours < 24)
+    return min % 60 === 0 ? unit(hours, 'h') : `${unit(hours, 'h')} ${unit(min % 60, 'min')}`;
+  return unit(Math.floor(hours / 24), 'd');
 }
 
 export function count(n: number): string {

@@ -8,8 +8,10 @@ export interface Column {
    * have a fixed layout: cheap to redo), e.g. `c-time`.
    */
   className: string;
-  /** Hidden in the narrow (tray) layout. */
+  /** Hidden below 700 px (the tray window made small); its cells carry the class `wide` too. */
   wide?: boolean;
+  /** Hidden below 520 px as well; its cells carry the class `roomy` too. */
+  roomy?: boolean;
 }
 
 /**
@@ -39,7 +41,9 @@ export class RowTable<T extends object> {
         ...columns.map((c) =>
           h('th', {
             text: c.label,
-            className: c.wide ? `${c.className} wide` : c.className,
+            className: [c.className, c.wide && 'wide', c.roomy && 'roomy']
+              .filter(Boolean)
+              .join(' '),
             attrs: { scope: 'col' },
           }),
         ),
