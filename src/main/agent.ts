@@ -13,6 +13,7 @@ import type { CallStore } from './core/call-log.js';
 import { ClusterLink } from './core/cluster-link.js';
 import { RabbitCluster } from './cluster/rabbit-cluster.js';
 import { Containment } from './core/containment.js';
+import { isCallEvent } from './core/tapi-port.js';
 
 export interface AgentOptions {
   config: Config;
@@ -132,9 +133,7 @@ export class Agent extends TypedEmitter<AgentEvents> {
     });
     link.on('message', (message) => {
       router.linkMessage(message);
-      if (message.kind === 'incoming' || message.kind === 'callstate') {
-        cluster?.adapter.publish(message);
-      }
+      if (isCallEvent(message)) cluster?.adapter.publish(message);
     });
     link.on('state', (state) => {
       // In a cluster, calls on other agents' extensions go on: their TapiServer reports them.

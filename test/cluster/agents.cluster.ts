@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIRECTORY, startHarness, waitUntil, type Harness } from '../helpers/harness.js';
 import {
@@ -94,13 +94,27 @@ async function meet(a: Harness, b: Harness): Promise<void> {
   await waitUntil(() => sees(a, 'site-b') && sees(b, 'site-a'), 30_000, 'the agents to meet');
 }
 
-test('a page on A listens on, gets pops from and dials an extension served by B', async (t) => {
-  if (skip) return t.skip(skip);
+/** A (serving `1*`) and B (serving `2*`), met; both stop when the test ends. */
+async function twoAgents(t: TestContext): Promise<{ a: Harness; b: Harness }> {
   const a = await startAgent('site-a', ['1*']);
   t.after(() => a.stop());
   const b = await startAgent('site-b', ['2*']);
   t.after(() => b.stop());
   await meet(a, b);
+  return { a, b };
+}
+
+/** A page on A bound to B's 201 with call events, once B's TapiServer listens on 201. */
+async function callPageOnA(t: TestContext, a: Harness, b: Harness): Promise<ModernClient> {
+  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
+  t.after(() => page.close());
+  await heard(b, 'LISTEN 201');
+  return page;
+}
+
+test('a page on A listens on, gets pops from and dials an extension served by B', async (t) => {
+  if (skip) return t.skip(skip);
+  const { a, b } = await twoAgents(t);
 
   // The operator sees the cluster: /health and /metrics of A name B.
   const health = healthReport({
@@ -154,11 +168,7 @@ test('a page on A listens on, gets pops from and dials an extension served by B'
 
 test('listens are counted across agents: B unlistens only when no page anywhere listens', async (t) => {
   if (skip) return t.skip(skip);
-  const a = await startAgent('site-a', ['1*']);
-  t.after(() => a.stop());
-  const b = await startAgent('site-b', ['2*']);
-  t.after(() => b.stop());
-  await meet(a, b);
+  const { a, b } = await twoAgents(t);
 
   const onB = await listeningClient(b.wsUrl, 'apex-alice-2');
   const onA = await listeningClient(a.wsUrl, 'apex-alice');
@@ -220,11 +230,7 @@ test('B stops: the page on A gets LINK_DOWN; B starts again: the next call reach
 test('RabbitMQ stops: local pops go on, remote ones report LINK_DOWN and resume after it returns', async (t) => {
   if (skip || !rabbit) return t.skip(skip || 'no broker');
   const broker = rabbit.broker;
-  const a = await startAgent('site-a', ['1*']);
-  t.after(() => a.stop());
-  const b = await startAgent('site-b', ['2*']);
-  t.after(() => b.stop());
-  await meet(a, b);
+  const { a, b } = await twoAgents(t);
 
   const local = await listeningClient(a.wsUrl, 'apex-dave');
   await heard(a, 'LISTEN 101');
@@ -258,15 +264,9 @@ test('RabbitMQ stops: local pops go on, remote ones report LINK_DOWN and resume 
 
 test("a call on B's extension: the page on A follows it from the pop to its end, with B's call id", async (t) => {
   if (skip) return t.skip(skip);
-  const a = await startAgent('site-a', ['1*']);
-  t.after(() => a.stop());
-  const b = await startAgent('site-b', ['2*']);
-  t.after(() => b.stop());
-  await meet(a, b);
+  const { a, b } = await twoAgents(t);
 
-  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
-  t.after(() => page.close());
-  await heard(b, 'LISTEN 201');
+  const page = await callPageOnA(t, a, b);
 
   b.sim.ring('201', '+48221234567', 'x1', 'Jan Kowalski');
   const pop = JSON.parse((await page.next('/user/queue/incoming-call')).body) as {
@@ -309,15 +309,9 @@ test("a call on B's extension: the page on A follows it from the pop to its end,
 
 test("a call on B's extension nobody answers ends missed on the page on A", async (t) => {
   if (skip) return t.skip(skip);
-  const a = await startAgent('site-a', ['1*']);
-  t.after(() => a.stop());
-  const b = await startAgent('site-b', ['2*']);
-  t.after(() => b.stop());
-  await meet(a, b);
+  const { a, b } = await twoAgents(t);
 
-  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
-  t.after(() => page.close());
-  await heard(b, 'LISTEN 201');
+  const page = await callPageOnA(t, a, b);
 
   b.sim.ring('201', '+48500600700', 'x2');
   await reached(page, 'x2', 'ringing');
@@ -337,15 +331,9 @@ test("a call on B's extension nobody answers ends missed on the page on A", asyn
 
 test("calls on B's extension end LINK_LOST on A when B's TapiServer link drops or B stops, not when A's does", async (t) => {
   if (skip) return t.skip(skip);
-  const a = await startAgent('site-a', ['1*']);
-  t.after(() => a.stop());
-  const b = await startAgent('site-b', ['2*']);
-  t.after(() => b.stop());
-  await meet(a, b);
+  const { a, b } = await twoAgents(t);
 
-  const page = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
-  t.after(() => page.close());
-  await heard(b, 'LISTEN 201');
+  const page = await callPageOnA(t, a, b);
   b.sim.ring('201', '+48221234567', 'y1');
   b.sim.answer('y1');
   await reached(page, 'y1', 'answered');
@@ -388,4 +376,43 @@ test("calls on B's extension end LINK_LOST on A when B's TapiServer link drops o
       ['ended', 'LINK_LOST', true],
     ],
   );
+});
+
+test("an outbound call dialled from a page on A on B's extension: every page on 201, on A and on B, follows it", async (t) => {
+  if (skip) return t.skip(skip);
+  const { a, b } = await twoAgents(t);
+
+  const onA = await listeningClient(a.wsUrl, 'apex-alice', [EVENTS]);
+  t.after(() => onA.close());
+  const onB = await listeningClient(b.wsUrl, 'apex-alice-2', [EVENTS]);
+  t.after(() => onB.close());
+  await heard(b, 'LISTEN 201');
+  const dialled = b.sim.waitForLine(/^CALL /);
+  onA.client.publish({
+    destination: '/tapi/call',
+    body: JSON.stringify({ toNumber: '+48 22 555 01 02' }),
+  });
+  assert.equal(await dialled, 'CALL 201 +48225550102');
+
+  // B's TapiServer names the call (OK CALL … sim-1) and plays DIALING → RINGBACK → CONNECTED.
+  const callId = 'sim-1';
+  await reached(onA, callId, 'answered');
+  b.sim.hangup(callId, 'NORMAL');
+  const expected = [
+    ['dialing', 'out', '201', '+48225550102', null, false],
+    ['ringing', 'out', '201', '+48225550102', null, false],
+    ['answered', 'out', '201', '+48225550102', null, false],
+    ['ended', 'out', '201', '+48225550102', 'NORMAL', false],
+  ];
+  for (const page of [onA, onB]) {
+    await reached(page, callId, 'ended');
+    assert.deepEqual(
+      eventsFor(page, callId).map((e) => [e.state, e.direction, e.from, e.to, e.cause, e.missed]),
+      expected,
+    );
+  }
+  for (const h of [a, b]) {
+    const call = logged(h, callId);
+    assert.deepEqual([call?.direction, call?.state, call?.cause], ['out', 'ended', 'NORMAL']);
+  }
 });

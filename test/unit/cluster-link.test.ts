@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ClusterLink } from '../../src/main/core/cluster-link.js';
 import type { ClusterInbox, ClusterPort, RemoteCommand } from '../../src/main/core/cluster-port.js';
 import { ExtensionPatterns } from '../../src/main/core/extension-patterns.js';
-import type { TapiCommand } from '../../src/main/core/tapi-port.js';
+import { callEventExtension, type TapiCommand } from '../../src/main/core/tapi-port.js';
 
 /** A ClusterLink between a recording TapiServer link and a recording cluster serving `2*`. */
 function setup(linkUp = true) {
@@ -32,7 +32,7 @@ function setup(linkUp = true) {
   };
   const clusterLink = new ClusterLink(link, cluster);
   clusterLink.deliverTo({
-    linkMessage: (event) => delivered.push(`${event.kind} ${event.ext}`),
+    linkMessage: (event) => delivered.push(`${event.kind} ${callEventExtension(event)}`),
     extensionsUnreachable: (exts, reason) => delivered.push(`down ${exts.join(',')}: ${reason}`),
     callsLost: (on) => delivered.push(`lost ${['101', '201', '301'].filter(on).join(',')}`),
   });

@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { decodeClusterMessage, eventKey } from '../../src/main/cluster/cluster-messages.js';
 import { PeerTable } from '../../src/main/cluster/peer-table.js';
 import { parseConfig } from '../../src/main/config/load-config.js';
+import {
+  callEventExtension,
+  isCallEvent,
+  type DialledCall,
+} from '../../src/main/core/tapi-port.js';
 
 test('messages from other agents are validated: a bad one is a problem to log, not a crash', () => {
   const ok = decodeClusterMessage(
@@ -20,6 +25,24 @@ test('messages from other agents are validated: a bad one is a problem to log, n
   ]) {
     const decoded = decodeClusterMessage(Buffer.from(body));
     assert.equal(decoded.ok, false, body);
+  }
+});
+
+test('the call an outbound CALL placed is relayed; a version-1 OK CALL and other OKs are not', () => {
+  const placed: DialledCall = { kind: 'ok', verb: 'CALL', args: ['201', '+48600', 'sim-1'] };
+  const decoded = decodeClusterMessage(JSON.stringify({ type: 'event', from: 'b', event: placed }));
+  assert.deepEqual(decoded, { ok: true, message: { type: 'event', from: 'b', event: placed } });
+  assert.equal(callEventExtension(placed), '201');
+  assert.equal(isCallEvent(placed), true);
+  assert.equal(isCallEvent({ kind: 'ok', verb: 'CALL', args: ['201', '+48600'] }), false);
+  assert.equal(isCallEvent({ kind: 'ok', verb: 'LISTEN', args: ['201'] }), false);
+  for (const event of [
+    { ...placed, args: ['201', '+48600'] },
+    { ...placed, verb: 'LISTEN' },
+    { ...placed, args: ['2 01', '+48600', 'sim-1'] },
+  ]) {
+    const body = JSON.stringify({ type: 'event', from: 'b', event });
+    assert.equal(decodeClusterMessage(body).ok, false, body);
   }
 });
 

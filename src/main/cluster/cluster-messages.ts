@@ -46,6 +46,7 @@ const callEventSchema: z.ZodType<TapiCallEvent> = z.discriminatedUnion('kind', [
     state: z.enum(TAPI_CALL_STATES),
     detail: z.string().max(200).nullable(),
   }),
+  z.object({ kind: z.literal('ok'), verb: z.literal('CALL'), args: z.tuple([ext, token, token]) }),
 ]);
 
 export const clusterMessageSchema = z.discriminatedUnion('type', [

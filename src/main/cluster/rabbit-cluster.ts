@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import { ExtensionPatterns } from '../core/extension-patterns.js';
 import type { ClusterInbox, ClusterPort, RemoteCommand } from '../core/cluster-port.js';
-import type { TapiCallEvent } from '../core/tapi-port.js';
+import { callEventExtension, type TapiCallEvent } from '../core/tapi-port.js';
 import type { ClusterAgentView, ClusterView } from '../../shared/bridge.js';
 import {
   HEARTBEAT_KEY,
@@ -90,7 +90,8 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
 
   publish(event: TapiCallEvent): void {
     if (this.#ready) {
-      this.#publish(eventKey(event.ext), { type: 'event', from: this.config.agentId, event });
+      const key = eventKey(callEventExtension(event));
+      this.#publish(key, { type: 'event', from: this.config.agentId, event });
     }
   }
 
@@ -303,7 +304,7 @@ export class RabbitCluster extends TypedEmitter<RabbitClusterEvents> implements 
         }
         return;
       case 'event':
-        if (this.#wanted.has(message.event.ext)) this.#inbox?.event(message.event);
+        if (this.#wanted.has(callEventExtension(message.event))) this.#inbox?.event(message.event);
         return;
       case 'refused':
         this.#inbox?.unreachable([message.ext], message.reason);

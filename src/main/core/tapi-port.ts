@@ -34,8 +34,29 @@ export type TapiMessage =
   | { kind: 'error'; verb: string; args: string[] }
   | { kind: 'pong' };
 
-/** A TapiServer line about a call (its pop and its states), as the link parsed it. */
-export type TapiCallEvent = Extract<TapiMessage, { kind: 'incoming' | 'callstate' }>;
+/** `OK CALL <ext> <number> <callId>`: TapiServer names the call a `CALL` placed (§3.5). */
+export interface DialledCall {
+  kind: 'ok';
+  verb: 'CALL';
+  args: [ext: string, number: string, callId: string];
+}
+
+/**
+ * A TapiServer line about a call (its pop, its states, the outbound call a `CALL` placed), as the
+ * link parsed it: what a cluster relays to the agents whose pages listen on its extension.
+ */
+export type TapiCallEvent = Extract<TapiMessage, { kind: 'incoming' | 'callstate' }> | DialledCall;
+
+/** Whether a TapiServer line is about a call (a plain `OK CALL` of version 1 is not). */
+export function isCallEvent(message: TapiMessage): message is TapiCallEvent {
+  if (message.kind === 'incoming' || message.kind === 'callstate') return true;
+  return message.kind === 'ok' && message.verb === 'CALL' && message.args.length === 3;
+}
+
+/** The extension a call event is about. */
+export function callEventExtension(event: TapiCallEvent): string {
+  return event.kind === 'ok' ? event.args[0] : event.ext;
+}
 
 /** Agent → TapiServer. */
 export type TapiCommand =
