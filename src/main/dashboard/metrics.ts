@@ -17,7 +17,7 @@ const PREFIX = 'tapi_messenger_';
 /**
  * prom-client's default metrics that walk every open handle or file descriptor on each scrape
  * (`_getActiveHandles()`, `getActiveResourcesInfo()`, `readdirSync('/proc/self/fd')`), on the
- * event loop that screen-pops need: with 2,000 sessions a scrape took 15 ms, without them 4 ms
+ * event loop that screen-pops need: with 2,000 sessions a scrape took 8–11 ms, without them 3–4
  * (docs/benchmarks.md). The open-fd count exists on Linux only, not on the Windows host.
  */
 const WALK_EVERY_HANDLE = [
