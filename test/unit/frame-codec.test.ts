@@ -119,6 +119,15 @@ test('a frame over the limit fails as soon as the limit is passed, before the fr
   assert.throws(() => headers.push(Buffer.from('SEND\nx:' + 'a'.repeat(200))), /exceeds the limit/);
 });
 
+test('a header name or value that starts with U+FEFF keeps it (finding of the round-trip property)', () => {
+  const decoder = new FrameDecoder({ maxFrameBytes: MAX });
+  decoder.setVersion('1.2');
+  const [decoded] = frames(
+    decoder.push(Buffer.from('SEND\n\uFEFFkey:\uFEFFvalue\ndestination:/x\n\n\0', 'utf8')),
+  );
+  assert.deepEqual(decoded?.headers, { '\uFEFFkey': '\uFEFFvalue', destination: '/x' });
+});
+
 test('too many headers is refused', () => {
   const decoder = new FrameDecoder({ maxFrameBytes: MAX, maxHeaders: 3 });
   assert.throws(

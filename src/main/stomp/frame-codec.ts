@@ -11,7 +11,8 @@ const CR = 0x0d;
 const NUL = 0x00;
 const COLON = 0x3a;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** `ignoreBOM`: a header that starts with U+FEFF keeps it (by default each decode drops one). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export interface DecoderOptions {
   maxFrameBytes: number;
