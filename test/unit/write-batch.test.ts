@@ -60,24 +60,20 @@ test('a backlog is reported as it would be unbatched: none for a reading client,
   const { socket } = recordingSocket();
   let unread = 0; // what the client has not taken: held bytes included, as writableLength counts them
   let looked = 0;
-  const connection = new BatchedConnection(
-    batch,
-    () => socket,
-    () => unread,
-    1000,
-    () => looked++,
-  );
-  connection.beforeWrite();
-  unread += 300;
-  connection.afterWrite();
+  const connection = new BatchedConnection(batch, {
+    socket: () => socket,
+    pending: () => unread,
+    write: (text) => void (unread += text.length),
+    releaseAt: 1000,
+  });
+  connection.onFlushed(() => looked++);
+  connection.send('x'.repeat(300));
   assert.equal(connection.pendingBytes(), 0, 'held for the turn, nothing was waiting: a reader');
   assert.equal(looked, 0);
   await Promise.resolve();
   assert.equal(looked, 1, 'once the turn went out, the session looks at its backlog again');
   unread = 500; // a later turn: the client stopped reading, 500 bytes still waiting
-  connection.beforeWrite();
-  unread += 300;
-  connection.afterWrite();
+  connection.send('x'.repeat(300));
   assert.equal(connection.pendingBytes(), 800, 'a backed-up client: the held frame counts too');
 });
 
@@ -85,18 +81,18 @@ test('held bytes past the slow-consumer limit are let go at once, so the real ba
   const batch = new WriteBatch();
   const { socket, syscalls } = recordingSocket();
   let unread = 0;
-  const connection = new BatchedConnection(
-    batch,
-    () => socket,
-    () => unread,
-    1000,
-    nothing,
-  );
-  connection.beforeWrite();
-  socket.write('a frame');
-  unread += 1001;
-  connection.afterWrite();
+  const connection = new BatchedConnection(batch, {
+    socket: () => socket,
+    pending: () => unread,
+    write: (text) => {
+      socket.write(text);
+      unread += text.length;
+    },
+    releaseAt: 1000,
+  });
+  const frame = 'x'.repeat(1001);
+  connection.send(frame);
   assert.equal(batch.holds(socket), false, 'released before the turn ends');
-  assert.deepEqual(syscalls, [['a frame']]);
+  assert.deepEqual(syscalls, [[frame]]);
   assert.equal(connection.pendingBytes(), 1001, 'what the socket really holds');
 });

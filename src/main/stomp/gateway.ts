@@ -296,22 +296,17 @@ export class StompGateway {
   #onRawWebSocket(ws: WebSocket, req: http.IncomingMessage): void {
     // The upgraded request's socket is the one `ws` writes to.
     const { socket } = req;
-    let flushed = (): void => undefined;
-    const writes = new BatchedConnection(
-      this.#writes,
-      () => socket,
-      () => ws.bufferedAmount,
-      this.options.server.maxPendingBytes,
-      () => flushed(),
-    );
+    const writes = new BatchedConnection(this.#writes, {
+      socket: () => socket,
+      pending: () => ws.bufferedAmount,
+      write: (text) => ws.send(text),
+      releaseAt: this.options.server.maxPendingBytes,
+    });
     const transport: Transport = {
       kind: 'websocket (raw)',
       remoteAddress: socket.remoteAddress ?? '',
       send: (text) => {
-        if (ws.readyState !== ws.OPEN) return;
-        writes.beforeWrite();
-        ws.send(text);
-        writes.afterWrite();
+        if (ws.readyState === ws.OPEN) writes.send(text);
       },
       close: (code, reason) => ws.close(code, closeReason(reason)),
       abort: () => ws.terminate(),
@@ -322,7 +317,7 @@ export class StompGateway {
       ws.on('error', () => undefined);
       return;
     }
-    flushed = () => session.observeBacklog();
+    writes.onFlushed(() => session.observeBacklog());
     const cutOff = (): void => {
       ws.terminate();
       session.transportClosed('internal error');
@@ -364,22 +359,16 @@ export class StompGateway {
       if (receiving) queueMicrotask(() => this.#guard.run('sockjs', work));
       else work();
     };
-    let flushed = (): void => undefined;
-    const writes = new BatchedConnection(
-      this.#writes,
-      () => sockjsWritable(conn),
-      () => sockjsPendingBytes(conn),
-      this.options.server.maxPendingBytes,
-      () => flushed(),
-    );
+    const writes = new BatchedConnection(this.#writes, {
+      socket: () => sockjsWritable(conn),
+      pending: () => sockjsPendingBytes(conn),
+      write: (text) => conn.write(text),
+      releaseAt: this.options.server.maxPendingBytes,
+    });
     const transport: Transport = {
       kind: conn.protocol,
       remoteAddress: conn.remoteAddress,
-      send: (text) => {
-        writes.beforeWrite();
-        conn.write(text);
-        writes.afterWrite();
-      },
+      send: (text) => writes.send(text),
       close: (code, reason) =>
         soon(() =>
           closeSockjs(conn, code === 1000 ? 1000 : 4000 + (code % 1000), closeReason(reason)),
@@ -389,7 +378,7 @@ export class StompGateway {
     };
     const session = this.#sessions.open(sid, transport, serverId);
     if (!session) return;
-    flushed = () => session.observeBacklog();
+    writes.onFlushed(() => session.observeBacklog());
     const cutOff = (): void => {
       soon(() => abortSockjs(conn, 4500, 'internal error'));
       session.transportClosed('internal error');

@@ -58,6 +58,18 @@ export class WriteBatch {
   }
 }
 
+/** What a `BatchedConnection` writes through. */
+export interface BatchedTarget {
+  /** The socket (or response) its writes go to now; null when there is none to hold. */
+  socket(): Corkable | null;
+  /** What the client has not taken yet, in bytes, held writes included. */
+  pending(): number;
+  /** Writes one message to the connection. */
+  write(text: string): void;
+  /** The slow-consumer limit: held bytes past it are let go at once. */
+  releaseAt: number;
+}
+
 /**
  * One connection's writes through a batch, reporting its backlog as the socket would show it
  * unbatched, so that a client that stopped reading is cut off at the same byte and after the
@@ -67,37 +79,36 @@ export class WriteBatch {
  *   bytes included;
  * - once held bytes pass `releaseAt` (the slow-consumer limit), the socket is let go at once,
  *   so that what its client really has not taken is known;
- * - when the turn's writes went out, `flushed` runs (the session looks at its backlog again:
- *   a client that stopped reading in this turn starts its stall clock now).
+ * - when the turn's writes went out, the `onFlushed` listener runs (the session looks at its
+ *   backlog again: a client that stopped reading in this turn starts its stall clock now).
  */
 export class BatchedConnection {
   #backedUp = false;
+  #flushed: () => void = () => undefined;
+  readonly #onFlush = (): void => this.#flushed();
 
   constructor(
     private readonly batch: WriteBatch,
-    private readonly target: () => Corkable | null,
-    private readonly pending: () => number,
-    private readonly releaseAt: number,
-    private readonly flushed: () => void,
+    private readonly target: BatchedTarget,
   ) {}
 
-  /** Call before each write. */
-  beforeWrite(): void {
-    const socket = this.target();
-    if (socket && this.batch.hold(socket, this.flushed)) this.#backedUp = this.pending() > 0;
+  /** Who hears that a turn's writes went out (the session, once there is one). */
+  onFlushed(listener: () => void): void {
+    this.#flushed = listener;
   }
 
-  /** Call after each write. */
-  afterWrite(): void {
-    const socket = this.target();
-    if (socket && this.batch.holds(socket) && this.pending() > this.releaseAt) {
-      this.batch.release(socket);
-    }
+  send(text: string): void {
+    const { batch, target } = this;
+    const held = target.socket();
+    if (held && batch.hold(held, this.#onFlush)) this.#backedUp = target.pending() > 0;
+    target.write(text);
+    const socket = target.socket();
+    if (socket && batch.holds(socket) && target.pending() > target.releaseAt) batch.release(socket);
   }
 
   pendingBytes(): number {
-    const socket = this.target();
+    const socket = this.target.socket();
     if (socket && this.batch.holds(socket) && !this.#backedUp) return 0;
-    return this.pending();
+    return this.target.pending();
   }
 }
