@@ -187,8 +187,7 @@ export class StompSession implements ClientSession {
     let sent = 0;
     for (const destination of destinations) {
       for (const sub of this.#subs.idsFor(destination)) {
-        const id = `${this.id}-${++this.#messageSeq}`;
-        text += completeMessage(this.#head(destination, sub), id, body);
+        text += this.#message(destination, sub, body);
         sent++;
       }
     }
@@ -221,20 +220,20 @@ export class StompSession implements ClientSession {
     for (const destination of choices) {
       const sub = this.#subs.idsFor(destination)[0];
       if (sub === undefined) continue;
-      const id = `${this.id}-${++this.#messageSeq}`;
-      this.#write(completeMessage(this.#head(destination, sub), id, body));
+      this.#write(this.#message(destination, sub, body));
       return 1;
     }
     return 0;
   }
 
-  #head(destination: string, subscription: string): string {
+  /** The next MESSAGE frame for `subscription`: its kept head, a new message id, `body`. */
+  #message(destination: string, subscription: string, body: MessageBody): string {
     let head = this.#heads.get(subscription);
     if (head === undefined) {
       head = messageHead(destination, subscription, this.version);
       this.#heads.set(subscription, head);
     }
-    return head;
+    return completeMessage(head, `${this.id}-${++this.#messageSeq}`, body);
   }
 
   /** Ends the session from the server side (shutdown, duplicate id, eviction). */
